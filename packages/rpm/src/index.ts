@@ -1,0 +1,2 @@
+export { ByteReader, type ByteSource } from "./io/byte-reader.js";
+export * from "./types.js";
