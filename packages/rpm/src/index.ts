@@ -1,2 +1,9 @@
+/**
+ * `@grove/rpm`: reads RPM packages (lead, headers, payload, cpio) exactly as rpm does, implements rpm's
+ * version rules, and feeds packages into a grove store.
+ *
+ * @packageDocumentation
+ */
 export { ByteReader, type ByteSource } from "./io/byte-reader.js";
 export * from "./types.js";
+export * from "./version/index.js";

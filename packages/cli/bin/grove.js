@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Launcher for the `grove` command. The CLI itself is dist/main.js, compiled from src/ by `npm run build`;
+// this file exists in the source tree so that `npm ci` can link the bin before anything is built.
+const entry = new URL("../dist/main.js", import.meta.url);
+try {
+  await import(entry.href);
+} catch (err) {
+  if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(entry.pathname)) {
+    process.stderr.write("grove: the CLI is not built yet\nhint: run 'npm run build' at the repository root\n");
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+}

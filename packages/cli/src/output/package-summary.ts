@@ -1,0 +1,63 @@
+import { DEPENDENCY_KINDS, type InspectedPackage, type PackageVerification } from "./inspected-package.js";
+
+/**
+ * The human summary `grove inspect` prints: rpm -qpi's fields, then dependency counts, payload,
+ * files, scriptlets and what was verified. Ends with a newline.
+ */
+export function renderPackageSummary(inspected: InspectedPackage): string {
+  const { pkg } = inspected;
+  const rows: [string, string][] = [
+    ["Name", pkg.name],
+    ...(pkg.epoch === undefined ? [] : ([["Epoch", String(pkg.epoch)]] as [string, string][])),
+    ["Version", pkg.version],
+    ["Release", pkg.release],
+    ["Architecture", pkg.arch],
+    ["NEVRA", pkg.nevra],
+  ];
+  const optional: [string, string][] = [
+    ["Group", pkg.group],
+    ["Size", String(pkg.size)],
+    ["License", pkg.license],
+    ["Source RPM", pkg.sourceRpm],
+    ["Build Date", new Date(pkg.buildTime * 1000).toISOString()],
+    ["Build Host", pkg.buildHost],
+    ["Packager", pkg.packager],
+    ["Vendor", pkg.vendor],
+    ["URL", pkg.url],
+    ["Summary", pkg.summary],
+  ];
+  rows.push(...optional.filter(([, value]) => value !== ""));
+  rows.push(
+    ["Dependencies", dependencyCounts(inspected)],
+    ["Payload", payloadLine(inspected)],
+    ["Files", String(pkg.files.length)],
+    ["Scriptlets", pkg.scripts.length === 0 ? "none" : pkg.scripts.map((script) => script.kind).join(", ")],
+    ["Triggers", String(pkg.triggers.length + pkg.fileTriggers.length)],
+    ["Verified", verificationLine(inspected.verification)],
+  );
+  const lines = rows.map(([label, value]) => `${label.padEnd(12)}: ${value}`);
+  lines.push("Description :", pkg.description);
+  return `${lines.join("\n")}\n`;
+}
+
+function dependencyCounts(inspected: InspectedPackage): string {
+  return DEPENDENCY_KINDS.map((kind) => `${inspected.dependencies[kind].length} ${kind}`).join(", ");
+}
+
+function payloadLine(inspected: InspectedPackage): string {
+  return (
+    `${inspected.payloadCompressor}, ${inspected.compressedBytes} bytes ` +
+    `(${inspected.payloadBytes} uncompressed), ${inspected.fileCount} archive entries`
+  );
+}
+
+/** `header sha256, payload sha256, 12 file digests`, or why nothing was checked. */
+export function verificationLine(verification: PackageVerification | undefined): string {
+  if (verification === undefined) return "no (--no-verify)";
+  const parts = [
+    verification.headerDigest === undefined ? "no header digest" : `header ${verification.headerDigest}`,
+    verification.payloadDigest === undefined ? "no payload digest" : `payload ${verification.payloadDigest}`,
+    `${verification.fileDigests} file digest${verification.fileDigests === 1 ? "" : "s"}`,
+  ];
+  return parts.join(", ");
+}

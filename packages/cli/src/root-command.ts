@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { Command } from "@commander-js/extra-typings";
+import type { CliContext } from "./context.js";
+import { STORE_DIR_HELP } from "./store-dir.js";
+
+/** Extra help printed after the root command's option and command lists. */
+const ROOT_HELP_FOOTER = `
+Environment:
+  GROVE_STORE     store directory when --store is not given
+  XDG_DATA_HOME   the store defaults to $XDG_DATA_HOME/grove (else ~/.local/share/grove)
+  GROVE_DEBUG=1   print stack traces and error causes
+
+Exit status: 0 on success, 1 when the command fails, 2 for a usage error.
+Commands that take --json print errors as {"error":{"code":...,"message":...}} on stderr.`;
+
+/** The version in `@grove/cli`'s package.json (read at run time; `dist/` sits beside it). */
+export function cliVersion(): string {
+  const raw = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+  const parsed = JSON.parse(raw) as { version?: unknown };
+  return typeof parsed.version === "string" ? parsed.version : "0.0.0";
+}
+
+/**
+ * The bare `grove` command: name, version, global options and output wiring, without subcommands.
+ *
+ * Commander errors are not printed or turned into `process.exit` here: `exitOverride` makes them throw
+ * `CommanderError`, and {@link runGrove} reports them. Subcommands added with `.command()` inherit this
+ * configuration.
+ */
+export function createRootCommand(ctx: CliContext) {
+  return new Command("grove")
+    .description("Build container root filesystems from RPM packages, without root.")
+    .version(cliVersion(), "-V, --version", "print the grove version")
+    .helpOption("-h, --help", "show help")
+    .helpCommand("help [command]", "show help")
+    .option("--store <dir>", STORE_DIR_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout(text),
+      writeErr: (text) => ctx.stderr(text),
+      // Usage errors are printed by the error reporter, in text or JSON form.
+      outputError: () => {},
+    })
+    .addHelpText("after", ROOT_HELP_FOOTER);
+}
+
+/** The type of the root `grove` command, with its global options; subcommands are registered on it. */
+export type RootCommand = ReturnType<typeof createRootCommand>;

@@ -1,0 +1,57 @@
+/**
+ * Test helpers: run the built `grove` CLI as a subprocess and locate the shared fixtures.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (packages/cli/test -> ../../..). */
+export const repoRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
+
+/** The compiled CLI entry point the tests run. */
+export const cliMain = path.join(repoRoot, "packages/cli/dist/main.js");
+
+/** The shared real-RPM fixtures, beside the repository. */
+export const realRpmsDir = path.resolve(repoRoot, "../shared/fixtures/real-rpms");
+
+/**
+ * Whether the fixtures exist. When they do not: outside CI, tests skip (with a message saying why);
+ * under CI, this throws so the run fails loudly.
+ */
+export function fixturesAvailable(): boolean {
+  if (existsSync(realRpmsDir)) return true;
+  if (process.env.CI) throw new Error(`shared fixtures missing at ${realRpmsDir}; CI must provide ../shared`);
+  console.warn(`skipping fixture tests: ${realRpmsDir} does not exist (no ../shared beside the repository)`);
+  return false;
+}
+
+/** What a CLI run produced. */
+export interface CliRun {
+  /** Exit status. */
+  status: number;
+  /** Everything written to stdout. */
+  stdout: string;
+  /** Everything written to stderr. */
+  stderr: string;
+}
+
+/** Runs `node packages/cli/dist/main.js ...args` and waits for it. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): CliRun {
+  if (!existsSync(cliMain)) throw new Error(`${cliMain} does not exist: run 'npm run build' first`);
+  const result = spawnSync(process.execPath, [cliMain, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, GROVE_DEBUG: "", ...env },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a reference tool (e.g. `rpm`) and returns its stdout; throws when it fails. */
+export function runTool(command: string, args: readonly string[]): string {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  return result.stdout;
+}

@@ -1,0 +1,195 @@
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { type FileHandle, open, unlink } from "node:fs/promises";
+import path from "node:path";
+import { GroveError } from "../errors.js";
+import { renameCreatingParent } from "./atomic-write.js";
+import { assertObjectPerm, assertSha256Hex, formatPerm } from "./ids.js";
+import { tempName } from "./temp-names.js";
+
+/** Content for an object: bytes in memory, or a (possibly async) stream of byte chunks. */
+export type ObjectContent = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** Options of {@link writeObjectTo}. */
+export interface WriteObjectOptions {
+  /** Permission bits the object carries on disk (`mode & 0o777`). */
+  perm: number;
+  /**
+   * The content's sha256 when the caller knows it (e.g. from a package header). When that object
+   * already exists the content is only hashed, never written. Either way a mismatch throws `STORE_HASH_MISMATCH`.
+   */
+  expectedSha256?: string;
+  /** What the content is (e.g. `bash.rpm:/usr/bin/bash`), for error messages. */
+  subject?: string;
+}
+
+/** What {@link writeObjectTo} did. */
+export interface WriteObjectResult {
+  /** The content's sha256 (hex). */
+  sha256: string;
+  /** The object's permission bits. */
+  perm: number;
+  /** The object name `<sha256>.<pppp>`. */
+  id: string;
+  /** Content size in bytes. */
+  size: number;
+  /** True when a new object file was created; false when it already existed. */
+  written: boolean;
+}
+
+/** Where and how objects are written. */
+export interface ObjectWriteTarget {
+  /** The grove directory. */
+  dir: string;
+  /** The store's `tmp/` directory. */
+  tmpDir: string;
+  /** fsync object files before they become visible. */
+  fsync: boolean;
+}
+
+/** Content up to this size is collected in memory, hashed, and written only if the object is new. */
+const IN_MEMORY_LIMIT = 1 << 20;
+
+/** Path of object `<sha256>.<pppp>` under grove directory `dir`. */
+export function objectFilePath(dir: string, sha256: string, perm: number): string {
+  return path.join(dir, "objects", sha256.slice(0, 2), `${sha256}.${formatPerm(perm)}`);
+}
+
+/**
+ * Stores content as an object. Content is hashed as it streams; content up to 1 MiB is held in
+ * memory and written only when the object is new; larger content streams into a temp file that
+ * is discarded when the object turns out to exist. A new object is written to `tmp/`, given its
+ * permission bits, and renamed into place, so it is visible only when complete. Renaming over an
+ * identical object written concurrently by another process is harmless.
+ * @param target - the store to write into
+ * @param content - the bytes or a stream of chunks
+ * @param options - permission bits, expected digest, subject for messages
+ */
+export async function writeObjectTo(
+  target: ObjectWriteTarget,
+  content: ObjectContent,
+  options: WriteObjectOptions,
+): Promise<WriteObjectResult> {
+  assertObjectPerm(options.perm);
+  if (options.expectedSha256 !== undefined) assertSha256Hex(options.expectedSha256, "expected sha256");
+  if (content instanceof Uint8Array) return writeBytes(target, content, undefined, options);
+
+  const expected = options.expectedSha256;
+  const skipWrite = expected !== undefined && existsSync(objectFilePath(target.dir, expected, options.perm));
+  const hash = createHash("sha256");
+  let size = 0;
+  const chunks: Uint8Array[] = [];
+  let handle: FileHandle | undefined;
+  let tmp: string | undefined;
+  try {
+    for await (const chunk of content as AsyncIterable<Uint8Array>) {
+      if (!(chunk instanceof Uint8Array)) throw badContent(options, "a content chunk is not a Uint8Array");
+      hash.update(chunk);
+      size += chunk.length;
+      if (skipWrite) continue;
+      if (handle !== undefined) {
+        await handle.write(chunk);
+      } else if (size <= IN_MEMORY_LIMIT) {
+        chunks.push(Buffer.from(chunk));
+      } else {
+        tmp = path.join(target.tmpDir, tempName("obj"));
+        handle = await open(tmp, "wx", 0o600);
+        for (const held of chunks) await handle.write(held);
+        chunks.length = 0;
+        await handle.write(chunk);
+      }
+    }
+    const sha256 = hash.digest("hex");
+    checkExpected(sha256, options);
+    if (skipWrite) return result(sha256, options.perm, size, false);
+    if (handle === undefined) return writeBytes(target, Buffer.concat(chunks), sha256, options);
+    await handle.chmod(options.perm);
+    if (target.fsync) await handle.sync();
+    await handle.close();
+    handle = undefined;
+    const final = objectFilePath(target.dir, sha256, options.perm);
+    if (existsSync(final)) {
+      await unlink(tmp!);
+      return result(sha256, options.perm, size, false);
+    }
+    await renameCreatingParent(tmp!, final);
+    tmp = undefined;
+    return result(sha256, options.perm, size, true);
+  } finally {
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Writes in-memory content with synchronous calls: for small files they cost far less than promise round trips. */
+function writeBytes(
+  target: ObjectWriteTarget,
+  data: Uint8Array,
+  knownSha256: string | undefined,
+  options: WriteObjectOptions,
+): WriteObjectResult {
+  const sha256 = knownSha256 ?? createHash("sha256").update(data).digest("hex");
+  checkExpected(sha256, options);
+  const final = objectFilePath(target.dir, sha256, options.perm);
+  if (existsSync(final)) return result(sha256, options.perm, data.length, false);
+  const tmp = path.join(target.tmpDir, tempName("obj"));
+  try {
+    const fd = openSync(tmp, "wx", 0o600);
+    try {
+      for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+      fchmodSync(fd, options.perm);
+      if (target.fsync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      renameSync(tmp, final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      mkdirSync(path.dirname(final), { recursive: true });
+      renameSync(tmp, final);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temp file may not exist
+    }
+    throw err;
+  }
+  return result(sha256, options.perm, data.length, true);
+}
+
+function checkExpected(sha256: string, options: WriteObjectOptions): void {
+  if (options.expectedSha256 !== undefined && options.expectedSha256 !== sha256) {
+    const what = options.subject ?? "object content";
+    throw new GroveError(
+      "STORE_HASH_MISMATCH",
+      `${what}: content hashes to ${sha256}, expected ${options.expectedSha256}`,
+      {
+        subject: options.subject,
+        hint: "the source is corrupt or its declared digest is wrong",
+      },
+    );
+  }
+}
+
+function badContent(options: WriteObjectOptions, what: string): GroveError {
+  return new GroveError("STORE_BAD_CONTENT", `${options.subject ?? "object content"}: ${what}`, {
+    subject: options.subject,
+  });
+}
+
+function result(sha256: string, perm: number, size: number, written: boolean): WriteObjectResult {
+  return { sha256, perm, id: `${sha256}.${formatPerm(perm)}`, size, written };
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { GroveError } from "@grove/core";
+import { RepoErrorCode } from "../errors.js";
+import { assertChecksum, type Checksum, createChecksumHash } from "./checksum.js";
+import { fetchError, isTransient } from "./fetch-error.js";
+import { openUrl, type TransportOptions } from "./transport.js";
+
+/** How often and how patiently to retry transient failures. */
+export interface RetryOptions {
+  /** Extra attempts per URL after a transient failure (default 3). */
+  retries?: number;
+  /** Delay before the first retry in ms; doubles each time, at most 10 s (default 500). */
+  retryDelayMs?: number;
+}
+
+/** What to download and how to check it. */
+export interface DownloadFileRequest {
+  /** Candidate URLs of the same file (mirrors), tried in order. */
+  urls: readonly string[];
+  /** Final path; written only once the content is complete and verified. */
+  dest: string;
+  /** Expected checksum, verified while streaming. */
+  checksum?: Checksum;
+  /** Expected size in bytes. */
+  size?: number;
+  /** Called with the number of new bytes received. */
+  onBytes?: (bytes: number) => void;
+  /** Called when a download attempt failed and a new one starts (progress should drop back to 0). */
+  onRestart?: (error: GroveError, attempt: number) => void;
+}
+
+/** Default number of retries per URL. */
+export const DEFAULT_RETRIES = 3;
+/** Default first retry delay (ms). */
+export const DEFAULT_RETRY_DELAY_MS = 500;
+
+/**
+ * Download a file to `dest`: stream it to a temporary file beside `dest` while hashing, check the
+ * size and checksum, then rename it into place. Transient failures (timeouts, broken connections,
+ * HTTP 5xx) are retried with backoff; other failures (404, checksum mismatch) move on to the next
+ * mirror. Nothing incomplete or unverified is ever left at `dest`.
+ *
+ * @param request - URLs, destination, expected checksum/size, progress callbacks
+ * @param options - transport and retry options
+ * @returns the URL the file came from
+ * @throws GroveError from the last URL tried (its message lists every mirror's failure when there were several)
+ */
+export async function downloadFile(request: DownloadFileRequest, options: TransportOptions & RetryOptions): Promise<string> {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const failures: GroveError[] = [];
+  let attemptNumber = 0;
+  for (const url of request.urls) {
+    for (let attempt = 0; ; attempt++) {
+      if (attemptNumber > 0) request.onRestart?.(failures[failures.length - 1] as GroveError, attemptNumber);
+      attemptNumber++;
+      try {
+        await downloadOnce(url, request, options);
+        return url;
+      } catch (err) {
+        if (!(err instanceof GroveError)) throw err;
+        if (isTransient(err) && attempt < retries) {
+          failures.push(err);
+          await sleep(Math.min(delay * 2 ** attempt, 10_000), options.signal);
+          continue;
+        }
+        failures.push(err);
+        break;
+      }
+    }
+  }
+  throw combineFailures(failures, request.urls.length, options.repoId);
+}
+
+async function downloadOnce(url: string, request: DownloadFileRequest, options: TransportOptions): Promise<void> {
+  const opened = await openUrl(url, options);
+  if (request.size !== undefined && opened.size !== undefined && opened.size !== request.size) {
+    opened.cancel();
+    throw fetchError(
+      RepoErrorCode.sizeMismatch,
+      options.repoId,
+      url,
+      `size mismatch: expected ${request.size} bytes, the server announces ${opened.size}`,
+      false,
+    );
+  }
+  const hash = request.checksum === undefined ? undefined : createChecksumHash(request.checksum.type, options.repoId, url);
+  await mkdir(path.dirname(request.dest), { recursive: true });
+  const tmp = `${request.dest}.part-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const out = createWriteStream(tmp);
+  let received = 0;
+  try {
+    for await (const chunk of opened.chunks) {
+      received += chunk.length;
+      if (request.size !== undefined && received > request.size) {
+        throw fetchError(
+          RepoErrorCode.sizeMismatch,
+          options.repoId,
+          url,
+          `size mismatch: more than the expected ${request.size} bytes`,
+          false,
+        );
+      }
+      hash?.update(chunk);
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      request.onBytes?.(chunk.length);
+    }
+    await new Promise<void>((resolve, reject) => {
+      out.once("error", reject);
+      out.end(() => resolve());
+    });
+    if (request.size !== undefined && received !== request.size) {
+      throw fetchError(
+        RepoErrorCode.sizeMismatch,
+        options.repoId,
+        url,
+        `size mismatch: expected ${request.size} bytes, got ${received}`,
+        false,
+      );
+    }
+    if (request.checksum !== undefined && hash !== undefined) {
+      assertChecksum(request.checksum, hash.digest("hex"), options.repoId, url);
+    }
+    await rename(tmp, request.dest);
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function combineFailures(failures: GroveError[], urlCount: number, repoId: string): GroveError {
+  const last = failures[failures.length - 1];
+  if (last === undefined) return new GroveError(RepoErrorCode.noUrl, `repo "${repoId}": no URL to download from`);
+  if (urlCount <= 1) {
+    if (failures.length <= 1) return last;
+    return new GroveError(last.code, `${last.message} (gave up after ${failures.length} attempts)`, {
+      ...(last.subject === undefined ? {} : { subject: last.subject }),
+      ...(last.hint === undefined ? {} : { hint: last.hint }),
+      cause: last,
+    });
+  }
+  const distinct = new Map<string, string>();
+  for (const failure of failures) distinct.set(failure.subject ?? "", failure.message);
+  const prefix = `repo "${repoId}": `;
+  const lines = [...distinct.values()].map((m) => (m.startsWith(prefix) ? m.slice(prefix.length) : m));
+  return new GroveError(last.code, `${prefix}all ${urlCount} mirrors failed: ${lines.join("; ")}`, {
+    ...(last.subject === undefined ? {} : { subject: last.subject }),
+    cause: last,
+  });
+}
+
+/**
+ * Wait `ms` milliseconds (rejecting early when `signal` aborts).
+ *
+ * @param ms - delay
+ * @param signal - optional cancel signal
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,78 @@
+import { RepoErrorCode, repoError } from "../errors.js";
+import { type FileLists, FileListsBuilder } from "../model/file-lists.js";
+import { FileKind, type PackageTable } from "../model/package-table.js";
+import { createXmlParser, type XmlParser } from "./xml-feed.js";
+
+/** A filelists.xml parser in progress: feed `parser` with {@link feedXml}, then call `finish()`. */
+export interface FilelistsParse {
+  /** The XML parser to feed. */
+  parser: XmlParser;
+  /** The file lists by package index of `table` (call after the whole file was fed). */
+  finish(): FileLists;
+}
+
+/**
+ * Create a streaming filelists.xml parser that attaches each `<package pkgid=...>`'s files to the
+ * package with that checksum in `table`. Packages primary does not list are ignored.
+ *
+ * @param table - the repository's primary table
+ * @param repoId - repository id for messages
+ * @param url - the file's URL for messages
+ * @throws GroveError `REPO_BAD_METADATA` (from the handlers) when the root is not `<filelists>` or a
+ *   package has no pkgid
+ */
+export function createFilelistsParser(table: PackageTable, repoId: string, url: string): FilelistsParse {
+  const parser = createXmlParser();
+  const builder = new FileListsBuilder(table.count);
+  const byPkgid = new Map<number, number>();
+  for (let i = table.count - 1; i >= 0; i--) byPkgid.set(table.columns.checksum[i] as number, i);
+  let depth = 0;
+  let skipFrom = 0; // depth at which an ignored subtree started (0 = none)
+  let current = -1; // package index, -1 when the package is not in primary
+  let inFile = false;
+  let fileKind: number = FileKind.file;
+  let text = "";
+  let ordinal = 0;
+
+  parser.on("opentag", (tag) => {
+    depth++;
+    if (skipFrom !== 0) return;
+    const attrs = tag.attributes as Record<string, string>;
+    if (depth === 1) {
+      if (tag.name !== "filelists") {
+        throw repoError(RepoErrorCode.badMetadata, repoId, url, `not a filelists.xml: the root element is <${tag.name}>`);
+      }
+    } else if (depth === 2) {
+      if (tag.name !== "package") {
+        skipFrom = depth;
+        return;
+      }
+      ordinal++;
+      const pkgid = attrs.pkgid;
+      if (pkgid === undefined || pkgid === "") {
+        const label = attrs.name === undefined ? `package #${ordinal}` : `package "${attrs.name}" (#${ordinal})`;
+        throw repoError(RepoErrorCode.badMetadata, repoId, url, `${label} has no pkgid`);
+      }
+      const id = table.strings.lookup(pkgid.toLowerCase());
+      current = id === undefined ? -1 : (byPkgid.get(id) ?? -1);
+    } else if (depth === 3 && tag.name === "file") {
+      inFile = true;
+      text = "";
+      fileKind = attrs.type === "dir" ? FileKind.dir : attrs.type === "ghost" ? FileKind.ghost : FileKind.file;
+    } else if (depth >= 3) {
+      skipFrom = depth;
+    }
+  });
+  parser.on("text", (t) => {
+    if (inFile) text += t;
+  });
+  parser.on("closetag", () => {
+    if (skipFrom === depth) skipFrom = 0;
+    else if (inFile && depth === 3) {
+      inFile = false;
+      if (current >= 0) builder.addFile(current, text.trim(), fileKind);
+    }
+    depth--;
+  });
+  return { parser, finish: () => builder.finish() };
+}

@@ -1,0 +1,278 @@
+import { RepoErrorCode, repoError } from "../errors.js";
+import { hashAlgorithm } from "../fetch/checksum.js";
+import { comparisonFlags, DepFlag, formatEvr } from "../model/dep-flags.js";
+import { DepKindIndex, FileKind, type PackageTable } from "../model/package-table.js";
+import { type PackageFields, PackageTableBuilder } from "../model/package-table-builder.js";
+import { createXmlParser, type XmlParser } from "./xml-feed.js";
+
+// Parser states (what the element on top of the stack is).
+const ROOT = 0;
+const METADATA = 1;
+const PACKAGE = 2;
+const FORMAT = 3;
+const DEPS = 4;
+const LEAF = 5;
+const SKIP = 6;
+
+// What the text of the current LEAF element is for.
+const T_NONE = 0;
+const T_NAME = 1;
+const T_ARCH = 2;
+const T_CHECKSUM = 3;
+const T_SUMMARY = 4;
+const T_SOURCERPM = 5;
+const T_FILE = 6;
+
+const DEP_ELEMENTS: Readonly<Record<string, number>> = {
+  "rpm:provides": DepKindIndex.provides,
+  "rpm:requires": DepKindIndex.requires,
+  "rpm:conflicts": DepKindIndex.conflicts,
+  "rpm:obsoletes": DepKindIndex.obsoletes,
+  "rpm:recommends": DepKindIndex.recommends,
+  "rpm:suggests": DepKindIndex.suggests,
+  "rpm:supplements": DepKindIndex.supplements,
+  "rpm:enhances": DepKindIndex.enhances,
+};
+
+/** A primary.xml parser in progress: attach it with {@link feedXml}, then call `finish()`. */
+export interface PrimaryParse {
+  /** The XML parser to feed. */
+  parser: XmlParser;
+  /** The table of every package parsed (call after the whole file was fed). */
+  finish(): PackageTable;
+}
+
+/**
+ * Create a streaming primary.xml parser. It keeps only the package records (as a compact
+ * {@link PackageTable}); descriptions, changelogs and unknown elements are skipped as they stream by.
+ * Unknown elements are ignored together with everything inside them, as libsolv does.
+ *
+ * @param repoId - repository id for messages
+ * @param url - the file's URL for messages
+ * @throws GroveError `REPO_BAD_METADATA` (from the handlers) when the root is not `<metadata>` or a package
+ *   lacks its name, arch, version, checksum or location, or has a malformed epoch or flags
+ */
+export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
+  const parser = createXmlParser();
+  const builder = new PackageTableBuilder();
+  const strings = builder.strings;
+  const stack: number[] = [ROOT];
+  let top = ROOT;
+  let target = T_NONE;
+  let text = "";
+  let depKind = 0;
+  let fileKind = 0;
+  let ordinal = 0;
+  let pkg = emptyFields();
+  let seen = 0; // bit set of required fields found
+  const HAS_NAME = 1;
+  const HAS_ARCH = 2;
+  const HAS_VERSION = 4;
+  const HAS_CHECKSUM = 8;
+  const HAS_LOCATION = 16;
+
+  const fail = (what: string): never => {
+    const label = pkg.name === 0 ? `package #${ordinal}` : `package "${strings.get(pkg.name)}" (#${ordinal})`;
+    throw repoError(RepoErrorCode.badMetadata, repoId, url, `${label}: ${what}`);
+  };
+  const push = (state: number): void => {
+    stack.push(state);
+    top = state;
+  };
+  const leaf = (t: number): void => {
+    target = t;
+    text = "";
+    push(LEAF);
+  };
+
+  parser.on("opentag", (tag) => {
+    const name = tag.name;
+    switch (top) {
+      case SKIP:
+      case LEAF:
+        push(SKIP);
+        return;
+      case ROOT:
+        if (name !== "metadata") {
+          throw repoError(RepoErrorCode.badMetadata, repoId, url, `not a primary.xml: the root element is <${name}>`);
+        }
+        push(METADATA);
+        return;
+      case METADATA:
+        if (name !== "package") {
+          push(SKIP);
+          return;
+        }
+        ordinal++;
+        pkg = emptyFields();
+        seen = 0;
+        push(PACKAGE);
+        return;
+      case PACKAGE: {
+        const attrs = tag.attributes as Record<string, string>;
+        switch (name) {
+          case "name":
+            seen |= HAS_NAME;
+            leaf(T_NAME);
+            return;
+          case "arch":
+            seen |= HAS_ARCH;
+            leaf(T_ARCH);
+            return;
+          case "checksum": {
+            const type = attrs.type ?? "";
+            if (hashAlgorithm(type) === undefined) fail(`unknown checksum type "${type}"`);
+            pkg.checksumType = strings.intern(type);
+            seen |= HAS_CHECKSUM;
+            leaf(T_CHECKSUM);
+            return;
+          }
+          case "summary":
+            leaf(T_SUMMARY);
+            return;
+          case "version":
+            pkg.epoch = parseEpoch(attrs.epoch, fail);
+            pkg.version = strings.intern(attrs.ver ?? "");
+            pkg.release = strings.intern(attrs.rel ?? "");
+            seen |= HAS_VERSION;
+            leaf(T_NONE);
+            return;
+          case "time":
+            pkg.fileTime = parseNumber(attrs.file);
+            pkg.buildTime = parseNumber(attrs.build);
+            leaf(T_NONE);
+            return;
+          case "size":
+            pkg.packageSize = parseNumber(attrs.package);
+            pkg.installedSize = parseNumber(attrs.installed);
+            leaf(T_NONE);
+            return;
+          case "location": {
+            const href = attrs.href;
+            if (href === undefined || href === "") fail("<location> has no href");
+            pkg.href = strings.intern(href as string);
+            const base = attrs["xml:base"];
+            pkg.base = base === undefined || base === "" ? 0 : strings.intern(base);
+            seen |= HAS_LOCATION;
+            leaf(T_NONE);
+            return;
+          }
+          case "format":
+            push(FORMAT);
+            return;
+          default:
+            push(SKIP);
+            return;
+        }
+      }
+      case FORMAT: {
+        const kind = DEP_ELEMENTS[name];
+        if (kind !== undefined) {
+          depKind = kind;
+          push(DEPS);
+        } else if (name === "file") {
+          const type = (tag.attributes as Record<string, string>).type;
+          fileKind = type === "dir" ? FileKind.dir : type === "ghost" ? FileKind.ghost : FileKind.file;
+          leaf(T_FILE);
+        } else if (name === "rpm:sourcerpm") leaf(T_SOURCERPM);
+        else push(SKIP);
+        return;
+      }
+      case DEPS: {
+        if (name !== "rpm:entry") {
+          push(SKIP);
+          return;
+        }
+        const attrs = tag.attributes as Record<string, string>;
+        const depName = attrs.name;
+        if (depName === undefined || depName === "") fail("an <rpm:entry> has no name");
+        let flags = 0;
+        const word = attrs.flags;
+        if (word !== undefined && word !== "") {
+          const bits = comparisonFlags(word);
+          if (bits === undefined) fail(`dependency "${depName}" has unknown flags "${word}"`);
+          flags = bits as number;
+        }
+        if (attrs.pre === "1" || attrs.pre === "true") flags |= DepFlag.prereq;
+        const evr = flags === 0 && attrs.ver === undefined ? 0 : strings.intern(formatEvr(attrs.epoch, attrs.ver, attrs.rel));
+        builder.addDependency(depKind, strings.intern(depName as string), flags, evr);
+        leaf(T_NONE);
+        return;
+      }
+    }
+  });
+
+  parser.on("text", (t) => {
+    if (top === LEAF && target !== T_NONE) text += t;
+  });
+
+  parser.on("closetag", () => {
+    const state = stack.pop() as number;
+    top = stack[stack.length - 1] as number;
+    if (state === LEAF) {
+      switch (target) {
+        case T_NAME:
+          pkg.name = strings.intern(text.trim());
+          break;
+        case T_ARCH:
+          pkg.arch = strings.intern(text.trim());
+          break;
+        case T_CHECKSUM:
+          pkg.checksum = strings.intern(text.trim().toLowerCase());
+          break;
+        case T_SUMMARY:
+          pkg.summary = strings.intern(text);
+          break;
+        case T_SOURCERPM:
+          pkg.sourceRpm = strings.intern(text.trim());
+          break;
+        case T_FILE:
+          builder.addFile(strings.intern(text.trim()), fileKind);
+          break;
+      }
+      target = T_NONE;
+      text = "";
+    } else if (state === PACKAGE) {
+      if ((seen & HAS_NAME) === 0 || pkg.name === 0) fail("no <name>");
+      if ((seen & HAS_ARCH) === 0 || pkg.arch === 0) fail("no <arch>");
+      if ((seen & HAS_VERSION) === 0) fail("no <version>");
+      if ((seen & HAS_CHECKSUM) === 0 || pkg.checksum === 0) fail("no <checksum> (the package id)");
+      if ((seen & HAS_LOCATION) === 0) fail("no <location>");
+      builder.endPackage(pkg);
+    }
+  });
+
+  return { parser, finish: () => builder.finish() };
+}
+
+function emptyFields(): PackageFields {
+  return {
+    name: 0,
+    arch: 0,
+    epoch: 0,
+    version: 0,
+    release: 0,
+    checksumType: 0,
+    checksum: 0,
+    href: 0,
+    base: 0,
+    summary: 0,
+    sourceRpm: 0,
+    packageSize: 0,
+    installedSize: 0,
+    buildTime: 0,
+    fileTime: 0,
+  };
+}
+
+function parseEpoch(value: string | undefined, fail: (what: string) => never): number {
+  if (value === undefined || value === "") return 0;
+  if (!/^\d{1,9}$/.test(value)) fail(`malformed epoch "${value}"`);
+  return Number(value);
+}
+
+function parseNumber(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,101 @@
+import { GroveError } from "@grove/core";
+import { SaxesParser } from "saxes";
+import { RepoErrorCode, repoError } from "../errors.js";
+import { assertChecksum, type Checksum, createChecksumHash } from "../fetch/checksum.js";
+import { decoderFor, detectCompression } from "./decompress.js";
+
+/** What to check while feeding a metadata file to an XML parser. */
+export interface XmlFeedOptions {
+  /** Repository id, for messages. */
+  repoId: string;
+  /** The file's URL, for messages. */
+  url: string;
+  /** Expected checksum of the decompressed content (repomd's `open-checksum`). */
+  openChecksum?: Checksum | undefined;
+  /** Expected size of the decompressed content (repomd's `open-size`). */
+  openSize?: number | undefined;
+}
+
+/** A non-namespace-aware saxes parser, as the metadata parsers use. */
+export type XmlParser = SaxesParser<{ xmlns: false; position: true }>;
+
+/** A fresh parser for one metadata file. */
+export function createXmlParser(): XmlParser {
+  return new SaxesParser({ xmlns: false, position: true });
+}
+
+/**
+ * Decompress `chunks` (compression detected from the first bytes) and feed the text to `parser`,
+ * verifying the decompressed size and open-checksum at the end. Memory stays at one chunk.
+ * Errors thrown by the parser's handlers (GroveErrors) pass through unchanged.
+ *
+ * @param chunks - the raw (possibly compressed) file content
+ * @param parser - a parser with its handlers attached
+ * @param options - ids, URL and expectations
+ * @throws GroveError `REPO_BAD_XML`, `REPO_BAD_COMPRESSION`, `REPO_CHECKSUM_MISMATCH`, `REPO_SIZE_MISMATCH`
+ */
+export async function feedXml(chunks: AsyncIterable<Uint8Array>, parser: XmlParser, options: XmlFeedOptions): Promise<void> {
+  const { repoId, url } = options;
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done === true ? new Uint8Array(0) : first.value;
+  const kind = detectCompression(head);
+  const decoder = decoderFor(kind);
+  if (decoder === undefined) {
+    throw repoError(RepoErrorCode.badCompression, repoId, url, `${kind} compressed metadata is not supported`, {
+      hint: "grove reads gzip, xz, zstd, bzip2 and uncompressed metadata",
+    });
+  }
+  const rest: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      if (first.done !== true) yield first.value;
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+    },
+  };
+  const hash =
+    options.openChecksum === undefined ? undefined : createChecksumHash(options.openChecksum.type, repoId, url);
+  const text = new TextDecoder("utf-8");
+  let size = 0;
+  try {
+    for await (const chunk of decoder(rest)) {
+      size += chunk.length;
+      hash?.update(chunk);
+      writeXml(parser, text.decode(chunk, { stream: true }), options);
+    }
+  } catch (err) {
+    if (err instanceof GroveError) throw err;
+    throw repoError(RepoErrorCode.badCompression, repoId, url, `cannot decompress (${kind}): ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  writeXml(parser, text.decode(), options);
+  try {
+    parser.close();
+  } catch (err) {
+    if (err instanceof GroveError) throw err;
+    throw repoError(RepoErrorCode.badXml, repoId, url, `malformed XML: ${(err as Error).message}`, { cause: err });
+  }
+  if (options.openSize !== undefined && size !== options.openSize) {
+    throw repoError(
+      RepoErrorCode.sizeMismatch,
+      repoId,
+      url,
+      `decompressed size mismatch: expected ${options.openSize} bytes (open-size), got ${size}`,
+    );
+  }
+  if (options.openChecksum !== undefined && hash !== undefined) {
+    assertChecksum(options.openChecksum, hash.digest("hex"), repoId, url, "open-checksum (of the decompressed data)");
+  }
+}
+
+function writeXml(parser: XmlParser, text: string, options: XmlFeedOptions): void {
+  if (text === "") return;
+  try {
+    parser.write(text);
+  } catch (err) {
+    if (err instanceof GroveError) throw err;
+    throw repoError(RepoErrorCode.badXml, options.repoId, options.url, `malformed XML: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { GroveError } from "@grove/core";
+import { ByteReader } from "../io/byte-reader.js";
+import { COMPRESSION_MAGIC_BYTES, detectCompressor, type PayloadCompressor } from "./compression.js";
+import { decompressPayload } from "./decompress.js";
+import { DecompressionGuard, type PayloadLimits } from "./limits.js";
+import type { PayloadStats } from "./payload-entry.js";
+import type { PayloadDigests } from "./payload-digests.js";
+
+/** The decompressed cpio archive of a package, with the bookkeeping of the compressed side. */
+export interface ArchiveStream {
+  /** The compression detected from the payload's first bytes. */
+  compressor: PayloadCompressor;
+  /** The decompressed archive, position 0 at its first byte. */
+  archive: ByteReader;
+  /** Reads (and hashes) whatever compressed bytes the decoder left, up to the end of the file. */
+  drainCompressed(): Promise<void>;
+}
+
+/** What {@link openArchiveStream} needs besides the file. */
+export interface ArchiveStreamOptions {
+  /** The header's PAYLOADCOMPRESSOR (`""` when absent). */
+  declaredCompressor: string;
+  /** File name for messages. */
+  subject: string;
+  /** Digests to feed, or `undefined` when not verifying. */
+  digests: PayloadDigests | undefined;
+  /** Most decompressed bytes allowed (see `payloadSizeLimit`). */
+  sizeLimit: number;
+  /** Caller overrides of the bomb limits. */
+  limits: PayloadLimits | undefined;
+  /** Counters to keep up to date. */
+  stats: PayloadStats;
+}
+
+/** Reads up to `n` bytes (fewer only at the end of the stream). */
+async function readHead(reader: ByteReader, n: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  while (length < n) {
+    const part = await reader.readUpTo(n - length);
+    if (part.length === 0) break;
+    parts.push(part);
+    length += part.length;
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const head = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    head.set(part, offset);
+    offset += part.length;
+  }
+  return head;
+}
+
+/**
+ * Opens the payload that follows the headers in `file`: detects the compression from its magic bytes,
+ * and returns the decompressed archive as a {@link ByteReader}. Compressed bytes are counted and hashed as
+ * the decoder pulls them; decompressed bytes are counted against the bomb limits and hashed.
+ * @throws GroveError `RPM_TRUNCATED` when the package has no payload, `RPM_PAYLOAD_UNKNOWN_COMPRESSION`
+ */
+export async function openArchiveStream(file: ByteReader, options: ArchiveStreamOptions): Promise<ArchiveStream> {
+  const { subject, digests, stats } = options;
+  const head = await readHead(file, COMPRESSION_MAGIC_BYTES);
+  if (head.length === 0) {
+    throw new GroveError("RPM_TRUNCATED", `${subject}: the package ends after its header: the payload is missing`, {
+      subject,
+    });
+  }
+  const compressor = detectCompressor(head, options.declaredCompressor, subject);
+  stats.compressor = compressor;
+
+  const onCompressed = (chunk: Uint8Array): void => {
+    stats.compressedBytes += chunk.length;
+    digests?.addCompressed(chunk);
+  };
+  async function* compressedChunks(): AsyncGenerator<Uint8Array> {
+    onCompressed(head);
+    yield head;
+    for await (const chunk of file.rest()) {
+      onCompressed(chunk);
+      yield chunk;
+    }
+  }
+
+  const guard = new DecompressionGuard(subject, options.sizeLimit, () => stats.compressedBytes, options.limits);
+  async function* decompressedChunks(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of decompressPayload(compressor, compressedChunks(), subject)) {
+      guard.add(chunk.length);
+      stats.payloadBytes += chunk.length;
+      digests?.addDecompressed(chunk);
+      yield chunk;
+    }
+  }
+
+  return {
+    compressor,
+    archive: new ByteReader(decompressedChunks(), subject),
+    async drainCompressed(): Promise<void> {
+      for await (const chunk of file.rest()) onCompressed(chunk);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Transform } from "node:stream";
+import { throughNodeTransform } from "./node-transform.js";
+
+/**
+ * liblzma refuses streams needing more decoder memory than this (xz -9 needs 65 MiB; LZMA2 allows 1.5 GiB
+ * dictionaries, which a hostile payload could ask for).
+ */
+export const XZ_MEMORY_LIMIT = 512 << 20;
+
+/** liblzma output buffer size per call. */
+const XZ_BUFFER_SIZE = 1 << 20;
+
+interface LzmaNative {
+  createStream(coder: "streamDecoder" | "aloneDecoder", options: Record<string, unknown>): Transform;
+}
+
+let lzmaNative: Promise<LzmaNative> | undefined;
+
+/** Loads lzma-native lazily, so that packages never needing it do not pay for its native module. */
+function loadLzmaNative(): Promise<LzmaNative> {
+  lzmaNative ??= import("lzma-native").then((m) => (m.default ?? m) as unknown as LzmaNative);
+  return lzmaNative;
+}
+
+/**
+ * Decompresses an `.xz` stream (format `"xz"`) or an LZMA-alone stream (format `"lzma"`) with liblzma through
+ * lzma-native. liblzma checks the stream's integrity check, including the SHA-256 check rpm writes, and
+ * decodes on a worker thread.
+ */
+export async function* unxz(input: AsyncIterable<Uint8Array>, format: "xz" | "lzma"): AsyncGenerator<Uint8Array> {
+  const lzma = await loadLzmaNative();
+  const decoder = lzma.createStream(format === "xz" ? "streamDecoder" : "aloneDecoder", {
+    memlimit: XZ_MEMORY_LIMIT,
+    bufsize: XZ_BUFFER_SIZE,
+  });
+  yield* throughNodeTransform(input, decoder);
+}

@@ -1,0 +1,49 @@
+/** Output buffer per `ZSTD_decompressStream` call; 1 MiB keeps the per-chunk cost of the layers above low. */
+const ZSTD_OUTPUT_CHUNK = 1 << 20;
+
+/** The part of zstd-napi's low-level binding grove uses. */
+interface ZstdDecompressionContext {
+  decompressStream(dst: Uint8Array, src: Uint8Array): [remainingHint: number, produced: number, consumed: number];
+}
+interface ZstdBinding {
+  DCtx: new () => ZstdDecompressionContext;
+}
+
+let zstdBinding: Promise<ZstdBinding> | undefined;
+
+/** Loads zstd-napi's native binding lazily, so that packages never needing it do not pay for it. */
+function loadZstd(): Promise<ZstdBinding> {
+  zstdBinding ??= import("zstd-napi/binding.js").then((m) => (m.default ?? m) as unknown as ZstdBinding);
+  return zstdBinding;
+}
+
+/** Thrown when the input ends inside a zstd frame; mapped to `RPM_TRUNCATED` by the caller. */
+export class ZstdTruncatedError extends Error {
+  constructor() {
+    super("zstd stream ended in the middle of a frame");
+    this.name = "ZstdTruncatedError";
+  }
+}
+
+/**
+ * Decompresses a zstd stream (one or more frames, skippable frames allowed) with zstd-napi's binding to
+ * libzstd, driving `ZSTD_decompressStream` directly: no Node stream machinery in between. The window is
+ * limited to libzstd's default of 128 MiB (`windowLogMax` 27), as in rpm itself.
+ */
+export async function* unzstd(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const { DCtx } = await loadZstd();
+  const context = new DCtx();
+  let inFrame = false;
+  for await (const chunk of input) {
+    let src = chunk;
+    for (;;) {
+      const dst = Buffer.allocUnsafe(ZSTD_OUTPUT_CHUNK);
+      const [remaining, produced, consumed] = context.decompressStream(dst, src);
+      src = src.subarray(consumed);
+      if (produced > 0) yield dst.subarray(0, produced);
+      inFrame = remaining !== 0;
+      if (src.length === 0 && (produced < dst.length || remaining === 0)) break;
+    }
+  }
+  if (inFrame) throw new ZstdTruncatedError();
+}

@@ -1,0 +1,80 @@
+import { GroveError, isGroveError } from "@grove/core";
+import type { PayloadCompressor } from "./compression.js";
+import { bunzip2 } from "./decoders/bzip2.js";
+import { gunzip } from "./decoders/gzip.js";
+import { unxz } from "./decoders/xz.js";
+import { unzstd } from "./decoders/zstd.js";
+
+/** A streaming decompressor: compressed chunks in, decompressed chunks out. */
+export type Decompressor = (input: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
+
+/** The decompressor for each payload compression. */
+const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
+  none: (input) => input,
+  gzip: gunzip,
+  bzip2: bunzip2,
+  xz: (input) => unxz(input, "xz"),
+  lzma: (input) => unxz(input, "lzma"),
+  zstd: unzstd,
+};
+
+/** Error texts of the decoders that mean "the input ended too early". */
+const TRUNCATION_PATTERNS = [/unexpected end/i, /ended prematurely/i, /in the middle of/i, /did not end/i];
+const TRUNCATION_CODES = new Set(["Z_BUF_ERROR", "LZMA_BUF_ERROR"]);
+
+/** True when a decoder error says its input was cut short. */
+function isTruncation(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const { code, name } = err as Error & { code?: unknown };
+  if (typeof code === "string" && TRUNCATION_CODES.has(code)) return true;
+  if (TRUNCATION_CODES.has(name) || name === "ZstdTruncatedError") return true;
+  return TRUNCATION_PATTERNS.some((pattern) => pattern.test(err.message));
+}
+
+/** True when loading the decoder's module itself failed (missing or unbuildable native dependency). */
+function isLoadFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || code === "ERR_DLOPEN_FAILED";
+}
+
+/** Turns a decoder's own error into a {@link GroveError}; GroveErrors (from the input side) pass unchanged. */
+export function decoderError(err: unknown, compressor: PayloadCompressor, subject: string): unknown {
+  if (isGroveError(err)) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (isLoadFailure(err)) {
+    return new GroveError(
+      "RPM_PAYLOAD_DECOMPRESSOR_UNAVAILABLE",
+      `${subject}: cannot load the ${compressor} decompressor: ${detail}`,
+      { subject, cause: err, hint: "Reinstall @grove/rpm's dependencies (zstd-napi needs a C++ toolchain to build)." },
+    );
+  }
+  if (isTruncation(err)) {
+    return new GroveError("RPM_TRUNCATED", `${subject}: the ${compressor} payload ends too early (${detail})`, {
+      subject,
+      cause: err,
+    });
+  }
+  return new GroveError("RPM_PAYLOAD_CORRUPT", `${subject}: the ${compressor} payload is corrupt: ${detail}`, {
+    subject,
+    cause: err,
+  });
+}
+
+/**
+ * Decompresses a payload stream. Every error of the decoder becomes a GroveError (`RPM_TRUNCATED`,
+ * `RPM_PAYLOAD_CORRUPT` or `RPM_PAYLOAD_DECOMPRESSOR_UNAVAILABLE`); errors of the input pass through unchanged.
+ * @param compressor - the payload's compression, from {@link detectCompressor}
+ * @param input - the compressed payload
+ * @param subject - file name for messages
+ */
+export async function* decompressPayload(
+  compressor: PayloadCompressor,
+  input: AsyncIterable<Uint8Array>,
+  subject: string,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* DECOMPRESSORS[compressor](input);
+  } catch (err) {
+    throw decoderError(err, compressor, subject);
+  }
+}
