@@ -9,16 +9,16 @@
  * @packageDocumentation
  */
 import { isGroveError } from "@grove/core";
-import { type DependencyKind, FileFlag, formatDependency, readRpmFile, type RpmFile } from "@grove/rpm";
+import { type DependencyKind, FileFlag, formatDependency, type RpmFile, readRpmFile } from "@grove/rpm";
 
 const FILE_TYPE_LETTERS: Record<number, string> = {
-  0o100000: "-",
-  0o040000: "d",
-  0o120000: "l",
-  0o020000: "c",
-  0o060000: "b",
-  0o010000: "p",
-  0o140000: "s",
+  16807: "-",
+  9604: "d",
+  21609: "l",
+  4802: "c",
+  14406: "b",
+  2401: "p",
+  26411: "s",
 };
 
 /** `-rwsr-xr-x`-style rendering of a file's st_mode, as `ls -l` and `rpm -qlv` print it. */
@@ -63,7 +63,9 @@ async function main(file: string): Promise<void> {
   for (const entry of pkg.files) {
     const link = entry.linkTo === "" ? "" : ` -> ${entry.linkTo}`;
     const owner = `${entry.user}/${entry.group}`;
-    console.log(`  ${modeString(entry.mode)} ${owner.padEnd(12)} ${String(entry.size).padStart(9)} ${entry.path}${link}${flagSuffix(entry)}`);
+    console.log(
+      `  ${modeString(entry.mode)} ${owner.padEnd(12)} ${String(entry.size).padStart(9)} ${entry.path}${link}${flagSuffix(entry)}`,
+    );
   }
 }
 

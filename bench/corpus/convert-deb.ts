@@ -23,6 +23,8 @@ export interface ConvertRequest {
   debPath: string;
   /** Its sha256 (hex). */
   debSha256: string;
+  /** The package's name (its overrides are part of the cache key). */
+  name: string;
   /** The cache root (`<cache>/rpms/<key>/` holds the result). */
   cacheDir: string;
   /** Base conversion or update. */
@@ -48,10 +50,14 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** The cache key of a conversion. */
-export function conversionKey(debSha256: string, variantKey: string): string {
+/**
+ * The cache key of a conversion: the converter version, the .deb's sha256, the variant and the package's overrides
+ * (so editing one package's scriptlets rebuilds only that package).
+ */
+export function conversionKey(debSha256: string, name: string, variantKey: string): string {
+  const override = packageOverride(name);
   return createHash("sha256")
-    .update(JSON.stringify({ converter: CONVERTER_VERSION, deb: debSha256, variant: variantKey }))
+    .update(JSON.stringify({ converter: CONVERTER_VERSION, deb: debSha256, variant: variantKey, override }))
     .digest("hex")
     .slice(0, 32);
 }
@@ -92,7 +98,7 @@ async function addConfigFiles(stageDir: string, entries: DebFileEntry[], overrid
  * @throws GroveError from extraction, spec generation or rpmbuild; the scratch directory is removed either way.
  */
 export async function convertDeb(request: ConvertRequest): Promise<ConvertResult> {
-  const key = conversionKey(request.debSha256, request.variantKey);
+  const key = conversionKey(request.debSha256, request.name, request.variantKey);
   const entryDir = path.join(request.cacheDir, "rpms", key);
   const hit = await cachedResult(entryDir);
   if (hit !== undefined) return hit;
@@ -102,6 +108,11 @@ export async function convertDeb(request: ConvertRequest): Promise<ConvertResult
   try {
     const { control, conffiles } = await readDebControl(request.debPath, path.join(workDir, "control"));
     const name = requireField(control, "Package", request.debPath);
+    if (name !== request.name) {
+      throw new GroveError("CORPUS_WRONG_PACKAGE", `${request.debPath}: contains ${name}, expected ${request.name}`, {
+        subject: request.debPath,
+      });
+    }
     const debianVersion = requireField(control, "Version", request.debPath);
     const stageDir = path.join(workDir, "stage");
     const entries = await extractDebData(request.debPath, stageDir);

@@ -92,6 +92,7 @@ async function convertAll(
     const result = await convertDeb({
       debPath: deb.path,
       debSha256: deb.sha256,
+      name: deb.pkg.name,
       cacheDir: options.cacheDir,
       variant,
       variantKey,

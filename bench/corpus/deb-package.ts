@@ -162,10 +162,10 @@ export async function extractDebData(debPath: string, stageDir: string): Promise
         );
       }
     }
-    await tar.done;
+    await tar.finish();
   } catch (err) {
     tar.kill();
-    await tar.done.catch(() => undefined);
+    await tar.finish().catch(() => undefined);
     throw err;
   }
   await restoreTimes(stageDir, entries);

@@ -29,7 +29,7 @@ export function rpmSafeVersionText(text: string): string {
 /**
  * Convert a Debian version to an RPM epoch-version-release.
  *
- * The revision is what follows the last `-`; `-` and `:` left inside the upstream version become `.` because RPM
+ * The revision is what follows the last `-`; a colon in the upstream version needs an epoch (dpkg's rule); `-` and `:` left inside the upstream version become `.` because RPM
  * reserves them. A missing revision becomes release `0`, which is how dpkg compares it, so a relation such as
  * `foo (<< 1.2)` keeps dpkg's meaning once it carries a release.
  *
@@ -37,7 +37,7 @@ export function rpmSafeVersionText(text: string): string {
  */
 export function debianVersionToRpm(text: string): RpmEvr {
   const match = DEBIAN_VERSION.exec(text.trim());
-  if (match === null) {
+  if (match === null || (match[1] === undefined && match[2]?.includes(":"))) {
     throw new GroveError("CORPUS_BAD_VERSION", `"${text}" is not a Debian version`, { subject: text });
   }
   const [, epoch, upstream = "", revision] = match;

@@ -3,7 +3,7 @@
  * previous result, and placing packages the way Fedora mirrors do (`Packages/<first letter>/<file>.rpm`).
  * @packageDocumentation
  */
-import { copyFile, link, mkdir, readdir, rm, utimes } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
 import { SOURCE_DATE_EPOCH } from "./rpm-build.js";
@@ -14,7 +14,8 @@ export const MANIFEST_FILE = "corpus.json";
 const OWNED = new Set([MANIFEST_FILE, "Packages", "repodata", "comps.xml"]);
 
 /**
- * Prepare `outDir` for a new result: create it, or clear what a previous run wrote there.
+ * Prepare `outDir` for a new result: create it, or clear what a previous run wrote there. A placeholder manifest
+ * (`{"kind":"incomplete"}`) marks it as ours until the real one replaces it.
  * @throws GroveError `CORPUS_OUTDIR_NOT_OURS` when it holds files and no corpus manifest (it is not ours to clear).
  */
 export async function prepareOutputDir(outDir: string): Promise<void> {
@@ -30,6 +31,7 @@ export async function prepareOutputDir(outDir: string): Promise<void> {
   for (const name of names) {
     if (OWNED.has(name)) await rm(path.join(outDir, name), { recursive: true, force: true });
   }
+  await writeFile(path.join(outDir, MANIFEST_FILE), `${JSON.stringify({ kind: "incomplete" })}\n`);
 }
 
 /** Where a package file goes inside the repository. */

@@ -83,7 +83,7 @@ const OVERRIDES: Readonly<Record<string, Partial<PackageOverride>>> = {
   },
   "postgresql-common": {
     scriptlets: [systemUserPre("postgres", "/var/lib/postgresql", "/bin/bash", "PostgreSQL administrator")],
-    requiresPre: ["/usr/sbin/useradd", "/usr/bin/getent"],
+    requiresPre: ["/usr/sbin/useradd", "/usr/bin/getent", "/bin/bash"],
     closureExtras: USER_TOOLS,
     ownership: {
       "/etc/postgresql": { user: "postgres", group: "postgres" },

@@ -104,8 +104,13 @@ export function runCommand(command: string, args: readonly string[], options: Ru
 export interface StreamingCommand {
   /** The command's stdout. */
   stdout: Readable;
-  /** Resolves when the command exited 0; rejects like {@link runCommand} otherwise. */
+  /**
+   * Resolves when the command exited 0; rejects like {@link runCommand} otherwise. It only settles once stdout is
+   * fully read: a reader that stops early must call {@link StreamingCommand.finish} instead.
+   */
   done: Promise<void>;
+  /** Discard whatever stdout still holds (e.g. the zero padding after a tar archive) and wait for {@link done}. */
+  finish(): Promise<void>;
   /** Stop the command (used when the reader gives up early). */
   kill(): void;
 }
@@ -145,5 +150,9 @@ export function streamCommand(command: string, args: readonly string[], options:
       );
     });
   });
-  return { stdout: child.stdout, done, kill: () => child.kill("SIGTERM") };
+  const finish = (): Promise<void> => {
+    child.stdout.resume();
+    return done;
+  };
+  return { stdout: child.stdout, done, finish, kill: () => child.kill("SIGTERM") };
 }

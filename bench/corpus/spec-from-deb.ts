@@ -53,7 +53,8 @@ export function splitDescription(description: string | undefined): { summary: st
   return { summary: first.trim(), text: text.trim() === "" ? first.trim() : text };
 }
 
-function requirements(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
+/** Every item of `fields` as an RPM requirement. */
+export function requirements(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
   const out: RpmRequirement[] = [];
   for (const field of fields) {
     for (const item of parseRelationField(control.get(field), field, subject)) {
@@ -64,7 +65,8 @@ function requirements(control: Stanza, fields: readonly string[], subject: strin
   return out;
 }
 
-function flatDependencies(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
+/** Every relation of `fields`, flattened (these fields have no `|` alternatives). */
+export function flatDependencies(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
   const out: RpmDependency[] = [];
   for (const field of fields) {
     for (const item of parseRelationField(control.get(field), field, subject)) {
@@ -72,6 +74,31 @@ function flatDependencies(control: Stanza, fields: readonly string[], subject: s
     }
   }
   return out;
+}
+
+/**
+ * `Provides`, with every unversioned Debian provide given the providing package's own EVR (as Fedora writes
+ * `Provides: foo = %{version}-%{release}`). dpkg never lets an unversioned provide satisfy or clash with a versioned
+ * relation, but rpm lets an unversioned provide match every versioned one: perl-base's
+ * `Breaks: perl-modules (<< 5.36.0~)` would then conflict with perl-modules-5.36's `Provides: perl-modules`.
+ */
+export function providesOf(control: Stanza, ownEvr: RpmEvr, subject: string): RpmDependency[] {
+  return flatDependencies(control, ["Provides"], subject).map((dep) =>
+    dep.operator === undefined ? { name: dep.name, operator: "=", evr: ownEvr } : dep,
+  );
+}
+
+const TRANSLATION =
+  /^\/usr\/share\/(?:locale|man)\/([a-z]{2,3}(?:_[A-Z]{2})?)(?:[@.][^/]*)?\/.+$/;
+
+/**
+ * The language of a translation file, as Fedora's `%find_lang` marks it: message catalogs under
+ * `/usr/share/locale/<lang>/` and translated man pages under `/usr/share/man/<lang>/` (not `man1`, ...).
+ */
+export function translationLanguage(path: string, type: DebFileEntry["type"]): string | undefined {
+  if (type === "directory") return undefined;
+  const lang = TRANSLATION.exec(path)?.[1];
+  return lang === "man" ? undefined : lang;
 }
 
 /** The `%files` list: every member, minus the base hierarchy (owned by base-files), with config marks. */
@@ -93,6 +120,7 @@ export function fileList(
       user: owner?.user ?? entry.user,
       group: owner?.group ?? entry.group,
       config: entry.type !== "directory" && configPaths.has(entry.path),
+      lang: translationLanguage(entry.path, entry.type),
     });
   }
   return out;
@@ -123,9 +151,10 @@ export function specFromDeb(
   const requiresPre = [...override.requiresPre];
   const foreignOwner = files.some((f) => f.user !== "root" || f.group !== "root");
   if (foreignOwner && name !== "base-passwd") requiresPre.push("base-passwd");
+  const evr = packageEvr(control, variant, subject);
   return {
     name,
-    evr: packageEvr(control, variant, subject),
+    evr,
     arch: rpmArch(requireField(control, "Architecture", subject), subject),
     summary: summary === "" ? name : summary,
     description: text,
@@ -136,7 +165,7 @@ export function specFromDeb(
     vendor: "Debian",
     requires: requirements(control, ["Pre-Depends", "Depends"], subject, variant.rewrite),
     requiresPre,
-    provides: flatDependencies(control, ["Provides"], subject),
+    provides: providesOf(control, evr, subject),
     conflicts: flatDependencies(control, ["Conflicts", "Breaks"], subject),
     recommends: requirements(control, ["Recommends"], subject),
     suggests: requirements(control, ["Suggests"], subject),

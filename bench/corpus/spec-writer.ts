@@ -22,6 +22,8 @@ export interface SpecFile {
   group: string;
   /** Marked `%config(noreplace)`. */
   config: boolean;
+  /** Language for `%lang(...)` (translations), `undefined` for language-neutral files. */
+  lang: string | undefined;
 }
 
 /** Everything a spec file says. */
@@ -115,7 +117,8 @@ function fileLine(file: SpecFile): string {
   const mode = file.type === "symlink" ? "-" : (file.mode & 0o7777).toString(8).padStart(4, "0");
   const attr = `%attr(${mode},${file.user},${file.group})`;
   const prefix = file.type === "directory" ? "%dir " : file.config ? "%config(noreplace) " : "";
-  return `${prefix}${attr} ${specPath(file.path)}`;
+  const lang = file.lang === undefined ? "" : `%lang(${file.lang}) `;
+  return `${prefix}${lang}${attr} ${specPath(file.path)}`;
 }
 
 /** A scriptlet section. */

@@ -82,6 +82,16 @@ class ChunkReader {
     return out;
   }
 
+  /** Read and discard everything left (the zero padding after the end-of-archive marker). */
+  async drain(): Promise<void> {
+    this.buffer = new Uint8Array(0);
+    this.offset = 0;
+    while (await this.fill()) {
+      this.buffer = new Uint8Array(0);
+      this.offset = 0;
+    }
+  }
+
   /** Up to `n` bytes as they are available (at least one unless at the end of input). */
   async readSome(n: number): Promise<Uint8Array> {
     if (this.offset >= this.buffer.length && !(await this.fill())) return new Uint8Array(0);
@@ -182,7 +192,8 @@ async function readSmallMember(reader: ChunkReader, size: number, subject: strin
 }
 
 /**
- * Iterate the members of a tar stream.
+ * Iterate the members of a tar stream. The input is read to its end, including the padding after the
+ * end-of-archive marker, so a producing process can finish writing and exit.
  *
  * @param input - the uncompressed tar bytes
  * @param subject - archive name for messages
@@ -195,7 +206,10 @@ export async function* readTar(input: AsyncIterable<Uint8Array>, subject: string
     const block = await reader.read(BLOCK);
     if (block.length === 0) return;
     if (block.length < BLOCK) throw new GroveError("CORPUS_BAD_TAR", `${subject}: archive ends inside a header`);
-    if (block.every((b) => b === 0)) return;
+    if (block.every((b) => b === 0)) {
+      await reader.drain();
+      return;
+    }
     if (!checksumOk(block, subject)) {
       throw new GroveError("CORPUS_BAD_TAR", `${subject}: tar header checksum mismatch`, { subject });
     }

@@ -97,7 +97,11 @@ export function snapshotTree(dir: string): Map<string, ExtractedEntry> {
         out.set(childKey, { ...base, type: "directory" });
         walk(child, childKey);
       } else if (st.isSymbolicLink()) {
-        out.set(childKey, { ...base, type: "symlink", linkTo: decodeBytes(readlinkSync(child, { encoding: "buffer" })) });
+        out.set(childKey, {
+          ...base,
+          type: "symlink",
+          linkTo: decodeBytes(readlinkSync(child, { encoding: "buffer" })),
+        });
       } else if (st.isFile()) {
         out.set(childKey, { ...base, type: "file", sha256: sha256Hex(readFileSync(child)) });
       } else {

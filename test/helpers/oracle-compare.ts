@@ -4,13 +4,14 @@
  * run over all fixtures shows every disagreement at once.
  * @packageDocumentation
  */
-import type { Dependency, DigestAlgorithm, RpmFile, RpmPackage, Scriptlet } from "@grove/rpm";
+import type { Dependency, DigestAlgorithm, FileTrigger, RpmFile, RpmPackage, Scriptlet, Trigger } from "@grove/rpm";
 import {
   ORACLE_DEPENDENCY_KINDS,
   ORACLE_SCRIPTLET_TAGS,
   type OracleDependencyKind,
   type OracleFile,
   type OraclePackage,
+  type OracleTrigger,
 } from "./rpm-oracle.js";
 
 /** One disagreement between rpm (expected) and grove (actual). */
@@ -86,6 +87,22 @@ function fileView(f: RpmFile): OracleFile {
   };
 }
 
+/** A grove trigger in the oracle's shape. */
+function triggerView(t: Trigger | FileTrigger): OracleTrigger {
+  const view: OracleTrigger = {
+    kind: t.kind,
+    interpreter: t.interpreter,
+    body: t.body,
+    flags: t.flags,
+    conditions: t.conditions.map((c) => ({ name: c.name, flags: c.flags, evr: c.evr })),
+  };
+  if ("transaction" in t) {
+    view.transaction = t.transaction;
+    view.priority = t.priority;
+  }
+  return view;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -126,6 +143,12 @@ function compareLists<T>(
   }
 }
 
+/** Position of a scriptlet kind in rpm's order (unknown kinds last); scriptlets are keyed by kind, not ordered. */
+function rank(order: readonly string[], kind: string): number {
+  const i = order.indexOf(kind);
+  return i < 0 ? order.length : i;
+}
+
 /** Options for {@link compareWithOracle}. */
 export interface CompareOptions {
   /** grove's `formatDependency`, checked against rpm's `%{REQUIRENEVRS}` rendering. */
@@ -164,7 +187,10 @@ export function compareWithOracle(
   compareLists(out, fixture, "files", oracle.files, pkg.files.map(fileView), (f) => f.path);
   const rpmKinds = new Set<string>(Object.keys(ORACLE_SCRIPTLET_TAGS));
   const unknownToRpm = new Set(options.kindsUnknownToRpm ?? []);
-  const groveScripts = pkg.scripts.filter((s) => rpmKinds.has(s.kind) || !unknownToRpm.has(s.kind));
+  const kindOrder = [...rpmKinds];
+  const groveScripts = pkg.scripts
+    .filter((s) => rpmKinds.has(s.kind) || !unknownToRpm.has(s.kind))
+    .sort((a, b) => rank(kindOrder, a.kind) - rank(kindOrder, b.kind));
   compareLists(
     out,
     fixture,
@@ -172,6 +198,15 @@ export function compareWithOracle(
     oracle.scripts,
     groveScripts.map((s: Scriptlet) => ({ kind: s.kind, interpreter: s.interpreter, body: s.body, flags: s.flags })),
     (s) => s.kind,
+  );
+  compareLists(out, fixture, "triggers", oracle.triggers, pkg.triggers.map(triggerView), (t, i) => `${i}:${t.kind}`);
+  compareLists(
+    out,
+    fixture,
+    "fileTriggers",
+    oracle.fileTriggers,
+    pkg.fileTriggers.map(triggerView),
+    (t, i) => `${i}:${t.kind}`,
   );
   return out;
 }

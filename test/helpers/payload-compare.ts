@@ -84,7 +84,8 @@ export async function comparePayload(
       case "symlink":
         counts.symlinks++;
         if (onDisk?.type !== "symlink") add(`payload[${path}].cpio`, "symlink extracted by cpio", onDisk?.type);
-        else if (onDisk.linkTo !== entry.file.linkTo) add(`payload[${path}].linkTo vs cpio`, onDisk.linkTo, entry.file.linkTo);
+        else if (onDisk.linkTo !== entry.file.linkTo)
+          add(`payload[${path}].linkTo vs cpio`, onDisk.linkTo, entry.file.linkTo);
         break;
       case "directory":
         counts.directories++;
@@ -123,7 +124,8 @@ export async function comparePayload(
   const payloadKeys = new Set(files.filter((f) => (f.flags & GHOST) === 0).map((f) => treeKey(f.path)));
   for (const [key, onDisk] of tree) {
     if (onDisk.type === "directory") continue;
-    if (!payloadKeys.has(key)) add(`cpio[${key}]`, "every extracted file is a header file", `${onDisk.type} not in header`);
+    if (!payloadKeys.has(key))
+      add(`cpio[${key}]`, "every extracted file is a header file", `${onDisk.type} not in header`);
   }
   return { discrepancies: out, counts };
 }

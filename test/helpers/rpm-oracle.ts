@@ -99,6 +99,44 @@ export interface OracleScriptlet {
   flags: number;
 }
 
+/** Trigger families: tag stems and whether they are (transaction) file triggers. */
+export const ORACLE_TRIGGER_FAMILIES = {
+  package: { stem: "TRIGGER", file: false, transaction: false },
+  file: { stem: "FILETRIGGER", file: true, transaction: false },
+  transfile: { stem: "TRANSFILETRIGGER", file: true, transaction: true },
+} as const;
+
+/** A trigger family the oracle reports. */
+export type OracleTriggerFamily = keyof typeof ORACLE_TRIGGER_FAMILIES;
+
+/** One trigger condition (`%{TRIGGERNAME}`, `%{TRIGGERFLAGS}`, `%{TRIGGERVERSION}`). */
+export interface OracleTriggerCondition {
+  /** Package name, or path prefix for file triggers. */
+  name: string;
+  /** RPMSENSE_* bits including the trigger kind bits. */
+  flags: number;
+  /** Version constraint, `""` when none. */
+  evr: string;
+}
+
+/** One trigger script with its conditions; file-trigger fields are set for file triggers only. */
+export interface OracleTrigger {
+  /** `trigger` + rpm's per-script `%{TRIGGERTYPE}` (from its first condition): `triggerin`, ... */
+  kind: string;
+  /** `[%{TRIGGERSCRIPTPROG}]`, `[]` when absent. */
+  interpreter: string[];
+  /** `%{TRIGGERSCRIPTS}`. */
+  body: string;
+  /** `%{TRIGGERSCRIPTFLAGS}`, 0 when absent. */
+  flags: number;
+  /** The conditions whose TRIGGERINDEX points at this script, in header order. */
+  conditions: OracleTriggerCondition[];
+  /** File triggers: true for `%transfiletrigger*`. */
+  transaction?: boolean;
+  /** File triggers: `%{FILETRIGGERPRIORITIES}`. */
+  priority?: number;
+}
+
 /** Everything the oracle reports about one package. */
 export interface OraclePackage {
   /** `%{NEVRA}` (rpm prints the header ARCH even for source packages). */
@@ -125,6 +163,10 @@ export interface OraclePackage {
   files: OracleFile[];
   /** Scriptlets that have a body or an interpreter, in {@link ORACLE_SCRIPTLET_TAGS} order. */
   scripts: OracleScriptlet[];
+  /** Package triggers, in script order (scripts without a condition never fire and are left out). */
+  triggers: OracleTrigger[];
+  /** File triggers: per-file ones, then transaction ones, each in script order. */
+  fileTriggers: OracleTrigger[];
   /** What rpm wrote to stderr (warnings such as "RPM v3 packages are deprecated"). */
   warnings: string;
 }
@@ -181,17 +223,28 @@ function sections(): Array<[string, string]> {
     ["files", records(FILE_FIELDS)],
   ];
   for (const [kind, stem] of Object.entries(ORACLE_DEPENDENCY_KINDS)) {
-    out.push([
-      `dep:${kind}`,
-      records([`%{${stem}NAME}`, `%{${stem}FLAGS}`, `%{${stem}VERSION}`, `%{${stem}NEVRS}`]),
-    ]);
+    out.push([`dep:${kind}`, records([`%{${stem}NAME}`, `%{${stem}FLAGS}`, `%{${stem}VERSION}`, `%{${stem}NEVRS}`])]);
   }
   for (const [kind, tags] of Object.entries(ORACLE_SCRIPTLET_TAGS)) {
-    out.push([
-      `script:${kind}`,
-      [`%|${tags.body}?{1}:{0}|`, tagOr(tags.body), tagOr(tags.flags, "0")].join(FIELD),
-    ]);
+    out.push([`script:${kind}`, [`%|${tags.body}?{1}:{0}|`, tagOr(tags.body), tagOr(tags.flags, "0")].join(FIELD)]);
     out.push([`prog:${kind}`, `[%{${tags.prog}}${RECORD}]`]);
+  }
+  for (const [family, { stem, file }] of Object.entries(ORACLE_TRIGGER_FAMILIES)) {
+    const priority = file ? tagOr(`${stem}PRIORITIES`, "0") : "0";
+    out.push([
+      `trigscript:${family}`,
+      records([
+        `%{${stem}SCRIPTS}`,
+        tagOr(`${stem}SCRIPTPROG`),
+        tagOr(`${stem}SCRIPTFLAGS`, "0"),
+        priority,
+        `%{${stem}TYPE}`,
+      ]),
+    ]);
+    out.push([
+      `trigcond:${family}`,
+      records([`%{${stem}NAME}`, `%{${stem}FLAGS}`, tagOr(`${stem}VERSION`), `%{${stem}INDEX}`]),
+    ]);
   }
   return out;
 }
@@ -287,6 +340,8 @@ export function parseOracleOutput(output: string, file: string, warnings = ""): 
       scripts.push({ kind, interpreter, body: body ?? "", flags: int(flags ?? "", `${file} ${kind} flags`) });
     }
   }
+  const triggers = parseTriggers(s, file, "package");
+  const fileTriggers = [...parseTriggers(s, file, "file"), ...parseTriggers(s, file, "transfile")];
   return {
     nevra: nevra ?? "",
     name: name ?? "",
@@ -300,8 +355,40 @@ export function parseOracleOutput(output: string, file: string, warnings = ""): 
     dependencies,
     files: recordsOf(s.get("files"), FILE_FIELDS.length, `${file} files`).map(parseFile),
     scripts,
+    triggers,
+    fileTriggers,
     warnings,
   };
+}
+
+function parseTriggers(s: Map<string, string>, file: string, family: OracleTriggerFamily): OracleTrigger[] {
+  const what = `${file} ${family} triggers`;
+  const { file: isFileTrigger, transaction } = ORACLE_TRIGGER_FAMILIES[family];
+  const scripts = recordsOf(s.get(`trigscript:${family}`), 5, what);
+  const conditions = recordsOf(s.get(`trigcond:${family}`), 4, what);
+  const out: OracleTrigger[] = [];
+  scripts.forEach(([body, prog, flags, priority, type], i) => {
+    const mine = conditions.filter((c) => int(c[3] ?? "", `${what} index`) === i);
+    // %{TRIGGERTYPE} is per script (from its first condition); "" when no condition points at it.
+    if (mine.length === 0 || type === undefined || type === "") return;
+    const trigger: OracleTrigger = {
+      kind: `trigger${type}`,
+      interpreter: prog === undefined || prog === "" ? [] : [prog],
+      body: body ?? "",
+      flags: int(flags ?? "", `${what} flags`),
+      conditions: mine.map(([name, cflags, evr]) => ({
+        name: name ?? "",
+        flags: int(cflags ?? "", `${what} condition flags`),
+        evr: evr ?? "",
+      })),
+    };
+    if (isFileTrigger) {
+      trigger.transaction = transaction;
+      trigger.priority = int(priority ?? "", `${what} priority`);
+    }
+    out.push(trigger);
+  });
+  return out;
 }
 
 /**
@@ -315,6 +402,9 @@ export function queryRpm(file: string): OraclePackage {
   });
   const stderr = decodeBytes(run.stderr ?? new Uint8Array());
   if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`rpm -qp failed (exit ${run.status}) for ${file}: ${stderr.trim()}`);
+  // rpm exits 0 even when it rejects the query format, so any "error:" line counts as failure.
+  if (run.status !== 0 || /^error:/m.test(stderr)) {
+    throw new Error(`rpm -qp failed (exit ${run.status}) for ${file}: ${stderr.trim()}`);
+  }
   return parseOracleOutput(rawText(run.stdout), file, stderr);
 }

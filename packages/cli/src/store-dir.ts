@@ -2,7 +2,8 @@ import path from "node:path";
 import type { CliContext } from "./context.js";
 
 /** Text for `--help` describing how the store directory is chosen. */
-export const STORE_DIR_HELP = "object store directory (default: $GROVE_STORE, else $XDG_DATA_HOME/grove or ~/.local/share/grove)";
+export const STORE_DIR_HELP =
+  "object store directory (default: $GROVE_STORE, else $XDG_DATA_HOME/grove or ~/.local/share/grove)";
 
 /**
  * The store directory grove uses: the `--store` option if given, else `$GROVE_STORE`, else

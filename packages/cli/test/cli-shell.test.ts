@@ -41,9 +41,7 @@ describe("grove command line shell", () => {
   it("an unknown command is a usage error (exit 2) with a suggestion", () => {
     const run = runCli(["inpsect", "x.rpm"]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      "grove: unknown command 'inpsect' (Did you mean inspect?)\nhint: see 'grove --help'\n",
-    );
+    expect(run.stderr).toBe("grove: unknown command 'inpsect' (Did you mean inspect?)\nhint: see 'grove --help'\n");
   });
 
   it("an unknown option is a usage error pointing at the command's help", () => {

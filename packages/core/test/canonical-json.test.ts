@@ -19,7 +19,9 @@ describe("encodeCanonicalJson", () => {
 
   it("rejects values JSON cannot carry exactly", () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, [undefined], 1n, new Date(0), new Uint8Array(1)]) {
-      expect(() => encodeCanonicalJson({ k: bad }, "metadata")).toThrow(expect.objectContaining({ code: "STORE_BAD_JSON" }));
+      expect(() => encodeCanonicalJson({ k: bad }, "metadata")).toThrow(
+        expect.objectContaining({ code: "STORE_BAD_JSON" }),
+      );
     }
   });
 });

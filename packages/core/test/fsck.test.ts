@@ -67,7 +67,10 @@ describe("fsck", () => {
     await chmod(obj("/b"), 0o644);
     const report = await fsck(store);
     expect(report.problems).toEqual([
-      expect.objectContaining({ kind: "object-mode", message: expect.stringContaining("mode 0644 on disk, its name says 0755") }),
+      expect.objectContaining({
+        kind: "object-mode",
+        message: expect.stringContaining("mode 0644 on disk, its name says 0755"),
+      }),
     ]);
   });
 

@@ -31,10 +31,16 @@ describe("importEntries", () => {
       yield { path: "run/fifo", type: "fifo", mode: 0o600, uid: 5, gid: 6, user: "u", group: "g", mtime: 7, flags: 64 };
     }
     const result = await importEntries(store, entries(), { metadata: { kind: "test" }, ref: "test/tree" });
-    expect(result.stats).toEqual({ objectsWritten: 1, objectsReused: 0, bytesWritten: 19, entries: 5 });
-    expect(result.commit.entries.map((e) => e.path)).toEqual(["/dev/null", "/run/fifo", "/usr", "/usr/bin/hello", "/usr/bin/hi"]);
+    expect(result.stats).toEqual({ objectsWritten: 1, objectsReused: 0, bytesWritten: 18, entries: 5 });
+    expect(result.commit.entries.map((e) => e.path)).toEqual([
+      "/dev/null",
+      "/run/fifo",
+      "/usr",
+      "/usr/bin/hello",
+      "/usr/bin/hi",
+    ]);
     const hello = result.commit.entries[3]!;
-    expect(hello).toMatchObject({ type: "file", mode: 0o4755, size: 19 });
+    expect(hello).toMatchObject({ type: "file", mode: 0o4755, size: 18 });
     // setuid stays metadata: the object carries only the permission bits.
     expect(await store.hasObject(hello.object!, 0o755)).toBe(true);
     expect(await store.getRef("test/tree")).toBe(result.commitId);
@@ -90,7 +96,15 @@ describe("importEntries", () => {
       ],
       { metadata: {}, objects: [header.id], references: [base.commitId], sourceSha256: "c".repeat(64) },
     );
-    expect(result.commit.entries[0]).toEqual({ path: "/var/log/x", type: "file", mode: 0o600, uid: 0, gid: 0, flags: 64, size: 0 });
+    expect(result.commit.entries[0]).toEqual({
+      path: "/var/log/x",
+      type: "file",
+      mode: 0o600,
+      uid: 0,
+      gid: 0,
+      flags: 64,
+      size: 0,
+    });
     expect(result.commit.objects).toEqual([header.id]);
     expect(result.commit.references).toEqual([base.commitId]);
     expect(result.stats.objectsReused).toBe(1);

@@ -106,7 +106,11 @@ describe("objects, commits, refs and the source index", () => {
     const obj = await store.writeObject(Buffer.from("x"), { perm: 0o644 });
     const id = await store.writeCommit({
       version: 1,
-      entries: [file("/z", obj.sha256), { path: "/", type: "dir", mode: 0o755, uid: 0, gid: 0 }, file("/a", obj.sha256)],
+      entries: [
+        file("/z", obj.sha256),
+        { path: "/", type: "dir", mode: 0o755, uid: 0, gid: 0 },
+        file("/a", obj.sha256),
+      ],
       metadata: { z: 1, a: { c: 2, b: 1 } },
     });
     const bytes = await readFile(store.commitPath(id), "utf8");

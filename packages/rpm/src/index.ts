@@ -7,3 +7,5 @@
 export { ByteReader, type ByteSource } from "./io/byte-reader.js";
 export * from "./types.js";
 export * from "./version/index.js";
+export * from "./import/index.js";
+export { decompressPayload, type PayloadCompressor } from "./payload/index.js";

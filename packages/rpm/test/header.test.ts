@@ -128,7 +128,9 @@ function dnevr(d: Dependency): string {
 function triggerConds(t: Trigger): string {
   return t.conditions
     .map((c) =>
-      c.flags & 14 ? `${c.name} ${c.flags & 2 ? "<" : ""}${c.flags & 4 ? ">" : ""}${c.flags & 8 ? "=" : ""} ${c.evr}` : c.name,
+      c.flags & 14
+        ? `${c.name} ${c.flags & 2 ? "<" : ""}${c.flags & 4 ? ">" : ""}${c.flags & 8 ? "=" : ""} ${c.evr}`
+        : c.name,
     )
     .join(", ");
 }
@@ -249,7 +251,12 @@ describe.skipIf(skipReason !== "")("header layer vs rpm -qp on real packages", (
           // rpm 4.18 retrofits "Provides: name = V-R" into v3 binary packages; rpm 6 dropped that, and so does grove.
           const { pkg } = h;
           const selfProvide = `${pkg.name} = ${pkg.version}-${pkg.release}\n`;
-          if (kind === "provides" && h.header.region === undefined && !pkg.isSource && !rendered.includes(selfProvide)) {
+          if (
+            kind === "provides" &&
+            h.header.region === undefined &&
+            !pkg.isSource &&
+            !rendered.includes(selfProvide)
+          ) {
             rendered += selfProvide;
           }
           expect(rendered, `${kind} as rpm renders them`).toBe(nevrs);
@@ -357,7 +364,9 @@ describe.skipIf(skipReason !== "")("header layer vs rpm -qp on real packages", (
         const payload = bytes.subarray(position);
         if (!TRUNCATED.has(rel)) {
           if (h.payloadDigest?.compressed !== undefined) {
-            expect(createHash(h.payloadDigest.algorithm).update(payload).digest("hex")).toBe(h.payloadDigest.compressed);
+            expect(createHash(h.payloadDigest.algorithm).update(payload).digest("hex")).toBe(
+              h.payloadDigest.compressed,
+            );
           }
           if (h.legacyMd5 !== undefined) {
             const md5sum = createHash("md5").update(h.headerBytes).update(payload).digest("hex");

@@ -1,34 +1,48 @@
-import type { Dependency, DependencyKind, RpmPackage } from "@grove/rpm";
+import type { Dependency, DependencyKind, DigestAlgorithm, RpmPackage } from "@grove/rpm";
 import type { CliContext } from "../context.js";
-import { DEPENDENCY_KINDS, type InspectedPackage } from "../output/inspected-package.js";
+import { DEPENDENCY_KINDS, type InspectedPackage, type PackageVerification } from "../output/inspected-package.js";
 import { packageToJson } from "../output/package-json.js";
 import { renderPackageSummary } from "../output/package-summary.js";
 import type { RootCommand } from "../root-command.js";
 
+/** Signature-header tags holding header digests, strongest first (rpm's RPMSIGTAG_SHA3_256/SHA256/SHA1). */
+const HEADER_DIGEST_TAGS: readonly [number, string][] = [
+  [279, "sha3-256"],
+  [273, "sha256"],
+  [269, "sha1"],
+];
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const RPMFILE_GHOST = 1 << 6;
+
 /**
- * TEMPORARY: the parts of `@grove/rpm` this command needs, until the reader lands.
- * Replace with static imports of `readRpmFile` and `formatDependency`.
+ * TEMPORARY until `@grove/rpm` re-exports its reader: the parts of its API this command uses.
+ * Replace with `import { formatDependency, type ReadRpmResult, readRpmFile } from "@grove/rpm"`.
  */
+interface ReadRpmResult {
+  pkg: RpmPackage;
+  headers: {
+    signature: { getString(tag: number): string | undefined };
+    payloadDigest?: { algorithm: DigestAlgorithm; compressed?: string; uncompressed?: string };
+    legacyMd5?: string;
+  };
+  payloadCompressor: string;
+  compressedBytes: number;
+  payloadBytes: number;
+  fileCount: number;
+}
 interface PendingRpmApi {
-  readRpmFile(
-    path: string,
-    options: { verify: boolean },
-  ): Promise<{
-    pkg: RpmPackage;
-    payloadCompressor: string;
-    compressedBytes: number;
-    payloadBytes: number;
-    fileCount: number;
-  }>;
+  readRpmFile(path: string, options: { verify: boolean }): Promise<ReadRpmResult>;
   formatDependency(dep: Dependency): string;
 }
 
-/** Reads a package with `@grove/rpm` and gathers what `grove inspect` prints. */
+/** Reads (and unless `verify` is false, verifies) a package with `@grove/rpm` and gathers what `grove inspect` prints. */
 export async function inspectPackage(file: string, verify: boolean): Promise<InspectedPackage> {
-  const rpm = (await import("@grove/rpm")) as unknown as PendingRpmApi;
-  const result = await rpm.readRpmFile(file, { verify });
+  const { readRpmFile, formatDependency } = (await import("@grove/rpm")) as unknown as PendingRpmApi;
+  const result = await readRpmFile(file, { verify });
   const dependencies = Object.fromEntries(
-    DEPENDENCY_KINDS.map((kind) => [kind, result.pkg.dependencies[kind].map((dep) => rpm.formatDependency(dep))]),
+    DEPENDENCY_KINDS.map((kind) => [kind, result.pkg.dependencies[kind].map((dep) => formatDependency(dep))]),
   ) as Record<DependencyKind, string[]>;
   return {
     file,
@@ -38,8 +52,30 @@ export async function inspectPackage(file: string, verify: boolean): Promise<Ins
     compressedBytes: result.compressedBytes,
     payloadBytes: result.payloadBytes,
     fileCount: result.fileCount,
-    verification: verify ? { headerDigest: "sha256", payloadDigest: "sha256", fileDigests: 0 } : undefined,
+    verification: verify ? describeVerification(result) : undefined,
   };
+}
+
+/**
+ * What `readRpmFile` checked when it succeeded with `verify` on: every header digest the signature header
+ * carries, every payload digest the headers declare, and the content digest of every regular file in the
+ * payload (`%ghost` files are not in the payload).
+ */
+export function describeVerification(result: ReadRpmResult): PackageVerification {
+  const { headers, pkg } = result;
+  const headerDigests = HEADER_DIGEST_TAGS.filter(([tag]) => headers.signature.getString(tag) !== undefined).map(
+    ([, name]) => name,
+  );
+  const payloadDigests: string[] = [];
+  if (headers.payloadDigest?.compressed !== undefined) payloadDigests.push(headers.payloadDigest.algorithm);
+  if (headers.payloadDigest?.uncompressed !== undefined) {
+    payloadDigests.push(`${headers.payloadDigest.algorithm} (uncompressed)`);
+  }
+  if (headers.legacyMd5 !== undefined) payloadDigests.push("md5 (header+payload)");
+  const fileDigests = pkg.files.filter(
+    (f) => (f.mode & S_IFMT) === S_IFREG && f.digest !== "" && (f.flags & RPMFILE_GHOST) === 0,
+  ).length;
+  return { headerDigests, payloadDigests, fileDigests, fileDigestAlgorithm: pkg.fileDigestAlgorithm };
 }
 
 /** `grove inspect FILE.rpm [--json] [--no-verify]`: read one package, verify it, print a summary. */
@@ -49,7 +85,7 @@ export const registerInspectCommand = (root: RootCommand, ctx: CliContext): void
     .summary("show what an RPM package contains, after verifying it")
     .description(
       "Read an RPM package completely and print its metadata, dependencies and files.\n" +
-        "By default the header digest, payload digest and every file digest are verified;\n" +
+        "By default the header digests, payload digests and every file digest are verified;\n" +
         "a package that fails verification makes the command fail.",
     )
     .argument("<file>", "the .rpm file to read")

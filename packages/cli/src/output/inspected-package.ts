@@ -14,12 +14,17 @@ export const DEPENDENCY_KINDS: readonly DependencyKind[] = [
 
 /** What was checked while reading a package with verification on. */
 export interface PackageVerification {
-  /** Algorithm of the header digest that matched (`sha256`, `sha1`, ...), `undefined` when the package has none. */
-  headerDigest: string | undefined;
-  /** Algorithm of the payload digest that matched, `undefined` when the package has none. */
-  payloadDigest: string | undefined;
-  /** Number of regular files whose content digest matched. */
+  /** Header digests that matched, strongest first (`sha3-256`, `sha256`, `sha1`); empty when the package has none. */
+  headerDigests: string[];
+  /**
+   * Payload digests that matched: `sha256` (compressed payload, PAYLOADDIGEST), `sha256 (uncompressed)`
+   * (PAYLOADDIGESTALT), `md5 (header+payload)` (legacy SIGMD5); empty when the package has none.
+   */
+  payloadDigests: string[];
+  /** Number of files whose content digest matched. */
   fileDigests: number;
+  /** Algorithm of the file digests. */
+  fileDigestAlgorithm: string;
 }
 
 /** Everything `grove inspect` prints about one package, gathered from `@grove/rpm`. */

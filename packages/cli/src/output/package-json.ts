@@ -70,10 +70,10 @@ export type PackageJson = {
 
 /** `verified` in `grove inspect --json`. */
 export interface PackageVerificationJson {
-  /** Header digest algorithm checked, `null` when the package carries none. */
-  header: string | null;
-  /** Payload digest algorithm checked, `null` when the package carries none. */
-  payload: string | null;
+  /** Header digests checked, e.g. `["sha256", "sha1"]`; empty when the package carries none. */
+  header: string[];
+  /** Payload digests checked, e.g. `["sha256", "md5 (header+payload)"]`; empty when the package carries none. */
+  payload: string[];
   /** Number of file content digests checked. */
   fileDigests: number;
 }
@@ -122,8 +122,8 @@ export function packageToJson(inspected: InspectedPackage): PackageJson {
 function verificationToJson(verification: PackageVerification | undefined): PackageVerificationJson | null {
   if (verification === undefined) return null;
   return {
-    header: verification.headerDigest ?? null,
-    payload: verification.payloadDigest ?? null,
+    header: verification.headerDigests,
+    payload: verification.payloadDigests,
     fileDigests: verification.fileDigests,
   };
 }

@@ -19,7 +19,7 @@ export function renderPackageSummary(inspected: InspectedPackage): string {
     ["Size", String(pkg.size)],
     ["License", pkg.license],
     ["Source RPM", pkg.sourceRpm],
-    ["Build Date", new Date(pkg.buildTime * 1000).toISOString()],
+    ["Build Date", formatUtc(pkg.buildTime)],
     ["Build Host", pkg.buildHost],
     ["Packager", pkg.packager],
     ["Vendor", pkg.vendor],
@@ -40,6 +40,14 @@ export function renderPackageSummary(inspected: InspectedPackage): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** `2008-11-22 12:00:00 UTC` for seconds since the epoch. */
+function formatUtc(seconds: number): string {
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+}
+
 function dependencyCounts(inspected: InspectedPackage): string {
   return DEPENDENCY_KINDS.map((kind) => `${inspected.dependencies[kind].length} ${kind}`).join(", ");
 }
@@ -51,13 +59,14 @@ function payloadLine(inspected: InspectedPackage): string {
   );
 }
 
-/** `header sha256, payload sha256, 12 file digests`, or why nothing was checked. */
+/** `header sha256, payload sha256, 12 file digests (sha256)`, or why nothing was checked. */
 export function verificationLine(verification: PackageVerification | undefined): string {
   if (verification === undefined) return "no (--no-verify)";
-  const parts = [
-    verification.headerDigest === undefined ? "no header digest" : `header ${verification.headerDigest}`,
-    verification.payloadDigest === undefined ? "no payload digest" : `payload ${verification.payloadDigest}`,
-    `${verification.fileDigests} file digest${verification.fileDigests === 1 ? "" : "s"}`,
-  ];
-  return parts.join(", ");
+  const { headerDigests, payloadDigests, fileDigests } = verification;
+  const files = `${fileDigests} file digest${fileDigests === 1 ? "" : "s"}`;
+  return [
+    headerDigests.length === 0 ? "no header digest" : `header ${headerDigests.join(" and ")}`,
+    payloadDigests.length === 0 ? "no payload digest" : `payload ${payloadDigests.join(" and ")}`,
+    fileDigests === 0 ? files : `${files} (${verification.fileDigestAlgorithm})`,
+  ].join(", ");
 }

@@ -69,7 +69,8 @@ export async function importEntries(
       byPath.set(entry.path, entry);
     }
     resolveHardlinks(byPath, subject);
-    const commit: Commit = { version: 1, entries: [...byPath.values()], metadata: options.metadata };
+    const metadata = typeof options.metadata === "function" ? options.metadata() : options.metadata;
+    const commit: Commit = { version: 1, entries: [...byPath.values()], metadata };
     if (options.references !== undefined) commit.references = options.references;
     if (options.objects !== undefined) commit.objects = options.objects;
     const encoded = encodeCommit(commit);

@@ -27,8 +27,11 @@ export interface ImportEntry extends Omit<Entry, "object" | "size"> {
 
 /** Options of {@link importEntries}. */
 export interface ImportOptions {
-  /** The commit's free-form metadata. */
-  metadata: Commit["metadata"];
+  /**
+   * The commit's free-form metadata, or a function returning it that is called once every entry
+   * has been consumed (for metadata that depends on the content, e.g. a digest of the streamed source).
+   */
+  metadata: Commit["metadata"] | (() => Commit["metadata"]);
   /** Commits this commit keeps alive (they must exist). */
   references?: string[];
   /** Extra objects (`<sha256>.<pppp>`) this commit keeps alive (they must exist). */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { access, link, mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "../errors.js";
@@ -165,6 +166,39 @@ export class Store {
       throw err;
     }
     return decodeCommit(bytes, id, path.relative(this.dir, file));
+  }
+
+  /**
+   * Reads only the `metadata` of commit `id`, fast: the canonical encoding puts the entries first
+   * and the metadata after them, so the metadata is cut out of the file and parsed alone. Unlike
+   * {@link Store.readCommit} this does not re-hash the file (fsck does); use it for lookups such as
+   * "which package is this commit" on hot paths. Throws `STORE_COMMIT_NOT_FOUND` or `STORE_CORRUPT_COMMIT`.
+   */
+  async readCommitMetadata(id: string): Promise<Commit["metadata"]> {
+    const file = this.commitPath(id);
+    let text: string;
+    try {
+      // Synchronous: for one small file it costs a tenth of a promise round trip.
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new GroveError("STORE_COMMIT_NOT_FOUND", `commit ${id} does not exist in the store ${this.dir}`, {
+          subject: id,
+        });
+      }
+      throw err;
+    }
+    const metadata = sliceMetadata(text);
+    if (metadata !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(metadata);
+        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed))
+          return parsed as Commit["metadata"];
+      } catch {
+        // fall through to the checked read, which names the problem
+      }
+    }
+    return (await this.readCommit(id)).metadata;
   }
 
   /**
@@ -345,11 +379,11 @@ export class Store {
     });
   }
 
-  /** Reads a `<commit id>\n` file; `undefined` when missing. */
+  /** Reads a `<commit id>\n` file; `undefined` when missing. Synchronous: 65 bytes cost less than a promise round trip. */
   private async readIdFile(file: string, what: string, code: string): Promise<string | undefined> {
     let text: string;
     try {
-      text = await readFile(file, "latin1");
+      text = readFileSync(file, "latin1");
     } catch (err) {
       const errno = (err as NodeJS.ErrnoException).code;
       if (errno === "ENOENT" || errno === "EISDIR" || errno === "ENOTDIR") return undefined;
@@ -470,6 +504,26 @@ export async function openStore(dir: string, options: OpenStoreOptions = {}): Pr
   }
   for (const sub of STORE_DIRS) await mkdir(path.join(root, sub), { recursive: true });
   return new Store(root, options);
+}
+
+/**
+ * Cuts the top-level metadata object out of a canonical commit text
+ * `{"entries":[...],"metadata":{...}[,"objects":[...]][,"references":[...]],"version":1}`.
+ * `,"metadata":{` cannot occur earlier: entries hold no such key, and a quote inside a string is escaped.
+ * What follows the metadata holds only ids, so it is stripped from the end.
+ */
+function sliceMetadata(text: string): string | undefined {
+  const key = ',"metadata":';
+  const start = text.indexOf(`${key}{`);
+  const suffix = ',"version":1}';
+  if (!text.startsWith('{"entries":[') || start < 0 || !text.endsWith(suffix)) return undefined;
+  let end = text.length - suffix.length;
+  for (const tail of [',"references":[', ',"objects":[']) {
+    if (text[end - 1] !== "]") break;
+    const at = text.lastIndexOf(tail, end);
+    if (at > start && /^[0-9a-f.,"]*$/.test(text.slice(at + tail.length, end - 1))) end = at;
+  }
+  return text.slice(start + key.length, end);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -37,6 +37,9 @@ let result;
 if (mode === "tree") {
   result = await importTree(store, a, { metadata: { kind: "tree", from: a }, ref: b });
 } else {
-  result = await importEntries(store, entries(Number(a), Number(b)), { metadata: { kind: "gen", first: Number(a) }, ref: c });
+  result = await importEntries(store, entries(Number(a), Number(b)), {
+    metadata: { kind: "gen", first: Number(a) },
+    ref: c,
+  });
 }
 process.stdout.write(`${JSON.stringify({ commitId: result.commitId, stats: result.stats })}\n`);

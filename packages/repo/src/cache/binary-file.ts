@@ -3,28 +3,28 @@ import { endianness } from "node:os";
 /** The typed arrays a binary cache file can hold. */
 export type Column = Int32Array | Uint32Array | Float64Array | Uint8Array;
 
-/** Content of a binary cache file: a kind tag, JSON metadata, a string table and named columns. */
+/** Content of a binary cache file: a kind tag, JSON metadata and named columns. */
 export interface BinaryContent {
   /** What the file holds, e.g. `"primary"`; checked on read. */
   kind: string;
   /** Small JSON-able metadata. */
   meta: Record<string, unknown>;
-  /** The string table (id order). */
-  strings: readonly string[];
   /** Named columns. */
   columns: Record<string, Column>;
 }
 
 const MAGIC = Buffer.from("GROVEMD\n", "latin1");
 /** Bump when the layout of any cache file changes: older files are then ignored and rebuilt. */
-export const BINARY_FORMAT_VERSION = 1;
+export const BINARY_FORMAT_VERSION = 2;
 
 type ColumnType = "i32" | "u32" | "f64" | "u8";
 
 interface SectionInfo {
   name: string;
   type: ColumnType;
+  /** Byte offset from the start of the data area. */
   offset: number;
+  /** Number of elements. */
   length: number;
 }
 
@@ -33,10 +33,10 @@ interface HeaderJson {
   kind: string;
   littleEndian: boolean;
   meta: Record<string, unknown>;
-  stringCount: number;
-  stringBlob: { offset: number; bytes: number };
   sections: SectionInfo[];
 }
+
+const BYTES: Readonly<Record<ColumnType, number>> = { i32: 4, u32: 4, f64: 8, u8: 1 };
 
 function typeOf(column: Column): ColumnType {
   if (column instanceof Int32Array) return "i32";
@@ -48,26 +48,14 @@ function typeOf(column: Column): ColumnType {
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /**
- * Encode `content` as the buffers of one file: magic, header length, JSON header, then the string
- * lengths, every column and the UTF-8 string blob, each 8-byte aligned so that reading maps the
- * columns without copying. Lone UTF-16 surrogates (which UTF-8 cannot carry) become U+FFFD.
+ * Encode `content` as the buffers of one file: an 8-byte magic, the header length (u32 LE), a JSON
+ * header, then every column 8-byte aligned, so that reading maps the columns without copying.
  *
  * @param content - what to store
  * @returns the buffers to write, in order
  */
 export function encodeBinaryFile(content: BinaryContent): Buffer[] {
-  let joined = content.strings.join("");
-  let strings = content.strings;
-  if (SURROGATE.test(joined)) {
-    strings = strings.map((s) => s.replace(LONE_SURROGATE, "\uFFFD"));
-    joined = strings.join("");
-  }
-  const lengths = new Uint32Array(strings.length);
-  for (let i = 0; i < strings.length; i++) lengths[i] = (strings[i] as string).length;
-  const blob = Buffer.from(joined, "utf8");
-  const columns: Array<[string, Column]> = [["$lengths", lengths], ...Object.entries(content.columns)];
-
-  // Section offsets are relative to the data start (the 8-aligned end of the header).
+  const columns = Object.entries(content.columns);
   const sections: SectionInfo[] = [];
   let at = 0;
   for (const [name, column] of columns) {
@@ -80,8 +68,6 @@ export function encodeBinaryFile(content: BinaryContent): Buffer[] {
       kind: content.kind,
       littleEndian: endianness() === "LE",
       meta: content.meta,
-      stringCount: strings.length,
-      stringBlob: { offset: at, bytes: blob.length },
       sections,
     } satisfies HeaderJson),
     "utf8",
@@ -89,24 +75,14 @@ export function encodeBinaryFile(content: BinaryContent): Buffer[] {
   const prefix = Buffer.alloc(12);
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(header.length, 8);
-  const out: Buffer[] = [prefix, header];
-  const headerEnd = 12 + header.length;
-  out.push(Buffer.alloc(align8(headerEnd) - headerEnd));
-  let written = 0;
+  const out: Buffer[] = [prefix, header, Buffer.alloc(align8(12 + header.length) - 12 - header.length)];
   for (let i = 0; i < columns.length; i++) {
     const column = (columns[i] as [string, Column])[1];
-    const info = sections[i] as SectionInfo;
-    if (info.offset > written) out.push(Buffer.alloc(info.offset - written));
     out.push(Buffer.from(column.buffer, column.byteOffset, column.byteLength));
-    written = info.offset + column.byteLength;
+    out.push(Buffer.alloc(align8(column.byteLength) - column.byteLength));
   }
-  if (at > written) out.push(Buffer.alloc(at - written));
-  out.push(blob);
   return out;
 }
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * Decode a file written by {@link encodeBinaryFile}. Columns are views into `data` when aligned.
@@ -127,10 +103,14 @@ export function decodeBinaryFile(data: Buffer, kind: string): BinaryContent | un
     return undefined;
   }
   if (
+    typeof header !== "object" ||
+    header === null ||
     header.format !== BINARY_FORMAT_VERSION ||
     header.kind !== kind ||
     header.littleEndian !== (endianness() === "LE") ||
-    !Array.isArray(header.sections)
+    !Array.isArray(header.sections) ||
+    typeof header.meta !== "object" ||
+    header.meta === null
   ) {
     return undefined;
   }
@@ -141,26 +121,8 @@ export function decodeBinaryFile(data: Buffer, kind: string): BinaryContent | un
     if (column === undefined) return undefined;
     columns[section.name] = column;
   }
-  const lengths = columns.$lengths;
-  delete columns.$lengths;
-  const offset = dataStart + header.stringBlob.offset;
-  const bytes = header.stringBlob.bytes;
-  if (!(lengths instanceof Uint32Array) || lengths.length !== header.stringCount || offset + bytes > data.length) {
-    return undefined;
-  }
-  const joined = data.toString("utf8", offset, offset + bytes);
-  const strings = new Array<string>(lengths.length);
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const end = at + (lengths[i] as number);
-    strings[i] = joined.slice(at, end);
-    at = end;
-  }
-  if (at !== joined.length) return undefined;
-  return { kind, meta: header.meta, strings, columns };
+  return { kind, meta: header.meta, columns };
 }
-
-const BYTES: Readonly<Record<ColumnType, number>> = { i32: 4, u32: 4, f64: 8, u8: 1 };
 
 function viewColumn(data: Buffer, dataStart: number, section: SectionInfo): Column | undefined {
   const size = BYTES[section.type];

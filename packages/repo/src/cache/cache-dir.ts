@@ -29,7 +29,8 @@ export async function writeFileAtomic(file: string, data: string | Buffer | Buff
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, Array.isArray(data) ? Buffer.concat(data) : data);
+    // An array is written chunk by chunk (writeFile takes an iterable), without concatenating.
+    await writeFile(tmp, data);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -99,7 +99,11 @@ export function parseRepoFile(text: string, source: string): RepoConfig[] {
   for (const section of parseIni(text, source)) {
     if (section.name === "main") continue;
     if (!isValidRepoId(section.name)) {
-      throw invalid(source, section.line, `invalid repository id "${section.name}" (allowed: letters, digits, _ . : -)`);
+      throw invalid(
+        source,
+        section.line,
+        `invalid repository id "${section.name}" (allowed: letters, digits, _ . : -)`,
+      );
     }
     if (seen.has(section.name)) throw invalid(source, section.line, `repository "${section.name}" is defined twice`);
     seen.add(section.name);
@@ -197,14 +201,20 @@ function parseBool(value: string, where: string): boolean {
   const word = value.toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  throw new GroveError(RepoErrorCode.configInvalid, `${where}: "${value}" is not a boolean (use 1/0, yes/no, true/false)`, {
-    subject: where,
-  });
+  throw new GroveError(
+    RepoErrorCode.configInvalid,
+    `${where}: "${value}" is not a boolean (use 1/0, yes/no, true/false)`,
+    {
+      subject: where,
+    },
+  );
 }
 
 function parseInteger(value: string, where: string, min: number): number {
   if (!/^[-+]?\d+$/.test(value) || Number(value) < min) {
-    throw new GroveError(RepoErrorCode.configInvalid, `${where}: "${value}" is not a valid integer`, { subject: where });
+    throw new GroveError(RepoErrorCode.configInvalid, `${where}: "${value}" is not a valid integer`, {
+      subject: where,
+    });
   }
   return Number(value);
 }

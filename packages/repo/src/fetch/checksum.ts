@@ -56,7 +56,13 @@ export function createChecksumHash(type: string, repoId: string, subject: string
  * @param what - what was checked, e.g. `"checksum"` or `"open-checksum (uncompressed)"`
  * @throws GroveError `REPO_CHECKSUM_MISMATCH`
  */
-export function assertChecksum(expected: Checksum, actual: string, repoId: string, subject: string, what = "checksum"): void {
+export function assertChecksum(
+  expected: Checksum,
+  actual: string,
+  repoId: string,
+  subject: string,
+  what = "checksum",
+): void {
   if (actual !== expected.value.toLowerCase()) {
     throw repoError(
       RepoErrorCode.checksumMismatch,
@@ -73,10 +79,12 @@ export function assertChecksum(expected: Checksum, actual: string, repoId: strin
  *
  * @param path - file path
  * @param type - checksum type as written in metadata
+ * @param repoId - repository id for an unknown-type error
+ * @param subject - URL or path for an unknown-type error
  * @returns lower-case hex digest
  */
-export async function hashFile(path: string, type: string): Promise<string> {
-  const hash = createChecksumHash(type, "", path);
+export async function hashFile(path: string, type: string, repoId = "", subject = path): Promise<string> {
+  const hash = createChecksumHash(type, repoId, subject);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }

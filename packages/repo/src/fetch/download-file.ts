@@ -1,20 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
 import { RepoErrorCode } from "../errors.js";
 import { assertChecksum, type Checksum, createChecksumHash } from "./checksum.js";
-import { fetchError, isTransient } from "./fetch-error.js";
+import { fetchError } from "./fetch-error.js";
+import { type RetryOptions, withRetries } from "./retry.js";
 import { openUrl, type TransportOptions } from "./transport.js";
-
-/** How often and how patiently to retry transient failures. */
-export interface RetryOptions {
-  /** Extra attempts per URL after a transient failure (default 3). */
-  retries?: number;
-  /** Delay before the first retry in ms; doubles each time, at most 10 s (default 500). */
-  retryDelayMs?: number;
-}
 
 /** What to download and how to check it. */
 export interface DownloadFileRequest {
@@ -32,11 +24,6 @@ export interface DownloadFileRequest {
   onRestart?: (error: GroveError, attempt: number) => void;
 }
 
-/** Default number of retries per URL. */
-export const DEFAULT_RETRIES = 3;
-/** Default first retry delay (ms). */
-export const DEFAULT_RETRY_DELAY_MS = 500;
-
 /**
  * Download a file to `dest`: stream it to a temporary file beside `dest` while hashing, check the
  * size and checksum, then rename it into place. Transient failures (timeouts, broken connections,
@@ -48,28 +35,25 @@ export const DEFAULT_RETRY_DELAY_MS = 500;
  * @returns the URL the file came from
  * @throws GroveError from the last URL tried (its message lists every mirror's failure when there were several)
  */
-export async function downloadFile(request: DownloadFileRequest, options: TransportOptions & RetryOptions): Promise<string> {
-  const retries = options.retries ?? DEFAULT_RETRIES;
-  const delay = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+export async function downloadFile(
+  request: DownloadFileRequest,
+  options: TransportOptions & RetryOptions,
+): Promise<string> {
   const failures: GroveError[] = [];
-  let attemptNumber = 0;
+  let attempts = 0;
   for (const url of request.urls) {
-    for (let attempt = 0; ; attempt++) {
-      if (attemptNumber > 0) request.onRestart?.(failures[failures.length - 1] as GroveError, attemptNumber);
-      attemptNumber++;
-      try {
-        await downloadOnce(url, request, options);
-        return url;
-      } catch (err) {
-        if (!(err instanceof GroveError)) throw err;
-        if (isTransient(err) && attempt < retries) {
-          failures.push(err);
-          await sleep(Math.min(delay * 2 ** attempt, 10_000), options.signal);
-          continue;
-        }
-        failures.push(err);
-        break;
-      }
+    try {
+      await withRetries(
+        async () => {
+          if (attempts++ > 0) request.onRestart?.(failures[failures.length - 1] as GroveError, attempts - 1);
+          await downloadOnce(url, request, options);
+        },
+        { ...options, onRetry: (error) => failures.push(error) },
+      );
+      return url;
+    } catch (err) {
+      if (!(err instanceof GroveError)) throw err;
+      failures.push(err);
     }
   }
   throw combineFailures(failures, request.urls.length, options.repoId);
@@ -87,10 +71,11 @@ async function downloadOnce(url: string, request: DownloadFileRequest, options: 
       false,
     );
   }
-  const hash = request.checksum === undefined ? undefined : createChecksumHash(request.checksum.type, options.repoId, url);
+  const hash =
+    request.checksum === undefined ? undefined : createChecksumHash(request.checksum.type, options.repoId, url);
   await mkdir(path.dirname(request.dest), { recursive: true });
   const tmp = `${request.dest}.part-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const out = createWriteStream(tmp);
+  const out = await open(tmp, "w");
   let received = 0;
   try {
     for await (const chunk of opened.chunks) {
@@ -105,13 +90,10 @@ async function downloadOnce(url: string, request: DownloadFileRequest, options: 
         );
       }
       hash?.update(chunk);
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      for (let at = 0; at < chunk.length; ) at += (await out.write(chunk, at)).bytesWritten;
       request.onBytes?.(chunk.length);
     }
-    await new Promise<void>((resolve, reject) => {
-      out.once("error", reject);
-      out.end(() => resolve());
-    });
+    await out.close();
     if (request.size !== undefined && received !== request.size) {
       throw fetchError(
         RepoErrorCode.sizeMismatch,
@@ -126,7 +108,8 @@ async function downloadOnce(url: string, request: DownloadFileRequest, options: 
     }
     await rename(tmp, request.dest);
   } catch (err) {
-    out.destroy();
+    opened.cancel();
+    await out.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw err;
   }
@@ -135,14 +118,7 @@ async function downloadOnce(url: string, request: DownloadFileRequest, options: 
 function combineFailures(failures: GroveError[], urlCount: number, repoId: string): GroveError {
   const last = failures[failures.length - 1];
   if (last === undefined) return new GroveError(RepoErrorCode.noUrl, `repo "${repoId}": no URL to download from`);
-  if (urlCount <= 1) {
-    if (failures.length <= 1) return last;
-    return new GroveError(last.code, `${last.message} (gave up after ${failures.length} attempts)`, {
-      ...(last.subject === undefined ? {} : { subject: last.subject }),
-      ...(last.hint === undefined ? {} : { hint: last.hint }),
-      cause: last,
-    });
-  }
+  if (urlCount <= 1) return last;
   const distinct = new Map<string, string>();
   for (const failure of failures) distinct.set(failure.subject ?? "", failure.message);
   const prefix = `repo "${repoId}": `;
@@ -150,29 +126,5 @@ function combineFailures(failures: GroveError[], urlCount: number, repoId: strin
   return new GroveError(last.code, `${prefix}all ${urlCount} mirrors failed: ${lines.join("; ")}`, {
     ...(last.subject === undefined ? {} : { subject: last.subject }),
     cause: last,
-  });
-}
-
-/**
- * Wait `ms` milliseconds (rejecting early when `signal` aborts).
- *
- * @param ms - delay
- * @param signal - optional cancel signal
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -72,7 +72,13 @@ export async function fetchBytes(url: string, options: TransportOptions, maxByte
   for await (const chunk of opened.chunks) {
     total += chunk.length;
     if (total > maxBytes) {
-      throw fetchError(RepoErrorCode.sizeMismatch, options.repoId, url, `larger than the ${maxBytes}-byte limit`, false);
+      throw fetchError(
+        RepoErrorCode.sizeMismatch,
+        options.repoId,
+        url,
+        `larger than the ${maxBytes}-byte limit`,
+        false,
+      );
     }
     parts.push(chunk);
   }
@@ -213,8 +219,7 @@ function mapHttpError(
   }
   const cause = (err as { cause?: unknown }).cause;
   const detail = describeCause(cause) ?? (err as Error).message;
-  const what =
-    phase === "connect" ? `cannot connect: ${detail}` : `connection broken while downloading: ${detail}`;
+  const what = phase === "connect" ? `cannot connect: ${detail}` : `connection broken while downloading: ${detail}`;
   return fetchError(RepoErrorCode.network, options.repoId, url, what, true, { cause: err });
 }
 

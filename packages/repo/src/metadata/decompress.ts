@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { decompressPayload, type PayloadCompressor } from "@grove/rpm";
 
 /** The compressions repository metadata comes in. */
 export type MetadataCompression = "none" | "gzip" | "bzip2" | "xz" | "zstd" | "zchunk";
@@ -25,42 +24,18 @@ export function detectCompression(head: Uint8Array): MetadataCompression {
 }
 
 /** A streaming decoder: compressed chunks in, decompressed chunks out. */
-export type Decoder = (input: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
-
-const decoders = new Map<MetadataCompression, Decoder>([
-  ["none", (input) => input],
-  ["gzip", gunzip],
-]);
+export type Decoder = (input: AsyncIterable<Uint8Array>, subject: string) => AsyncIterable<Uint8Array>;
 
 /**
- * Register the decoder for a compression (grove registers the ones `@grove/rpm` provides).
- *
- * @param kind - the compression
- * @param decoder - the decoder
- */
-export function registerDecoder(kind: MetadataCompression, decoder: Decoder): void {
-  decoders.set(kind, decoder);
-}
-
-/**
- * The decoder for `kind`, or `undefined` when grove cannot decode it (zchunk).
+ * The decoder for `kind` (the same decompressors `@grove/rpm` uses for payloads), or `undefined`
+ * when grove cannot decode it (zchunk: repositories also list the plain variant).
+ * Decoder failures are GroveErrors with `RPM_` codes (`RPM_TRUNCATED`, `RPM_PAYLOAD_CORRUPT`, ...).
  *
  * @param kind - the compression
  */
 export function decoderFor(kind: MetadataCompression): Decoder | undefined {
-  return decoders.get(kind);
-}
-
-async function* gunzip(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const source = Readable.from(input, { objectMode: false });
-  const decoder = createGunzip({ chunkSize: 128 << 10 });
-  source.on("error", (err) => decoder.destroy(err));
-  source.pipe(decoder);
-  try {
-    for await (const chunk of decoder) yield chunk as Uint8Array;
-  } finally {
-    source.unpipe(decoder);
-    source.destroy();
-    decoder.destroy();
-  }
+  if (kind === "none") return (input) => input;
+  if (kind === "zchunk") return undefined;
+  const compressor: PayloadCompressor = kind;
+  return (input, subject) => decompressPayload(compressor, input, subject);
 }

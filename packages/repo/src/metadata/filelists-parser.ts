@@ -24,8 +24,8 @@ export interface FilelistsParse {
 export function createFilelistsParser(table: PackageTable, repoId: string, url: string): FilelistsParse {
   const parser = createXmlParser();
   const builder = new FileListsBuilder(table.count);
-  const byPkgid = new Map<number, number>();
-  for (let i = table.count - 1; i >= 0; i--) byPkgid.set(table.columns.checksum[i] as number, i);
+  const byPkgid = new Map<string, number>();
+  for (let i = table.count - 1; i >= 0; i--) byPkgid.set(table.pkgid(i), i);
   let depth = 0;
   let skipFrom = 0; // depth at which an ignored subtree started (0 = none)
   let current = -1; // package index, -1 when the package is not in primary
@@ -40,7 +40,12 @@ export function createFilelistsParser(table: PackageTable, repoId: string, url: 
     const attrs = tag.attributes as Record<string, string>;
     if (depth === 1) {
       if (tag.name !== "filelists") {
-        throw repoError(RepoErrorCode.badMetadata, repoId, url, `not a filelists.xml: the root element is <${tag.name}>`);
+        throw repoError(
+          RepoErrorCode.badMetadata,
+          repoId,
+          url,
+          `not a filelists.xml: the root element is <${tag.name}>`,
+        );
       }
     } else if (depth === 2) {
       if (tag.name !== "package") {
@@ -53,8 +58,7 @@ export function createFilelistsParser(table: PackageTable, repoId: string, url: 
         const label = attrs.name === undefined ? `package #${ordinal}` : `package "${attrs.name}" (#${ordinal})`;
         throw repoError(RepoErrorCode.badMetadata, repoId, url, `${label} has no pkgid`);
       }
-      const id = table.strings.lookup(pkgid.toLowerCase());
-      current = id === undefined ? -1 : (byPkgid.get(id) ?? -1);
+      current = byPkgid.get(pkgid.toLowerCase()) ?? -1;
     } else if (depth === 3 && tag.name === "file") {
       inFile = true;
       text = "";

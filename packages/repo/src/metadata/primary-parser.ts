@@ -56,6 +56,7 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
   const parser = createXmlParser();
   const builder = new PackageTableBuilder();
   const strings = builder.strings;
+  const texts = builder.texts;
   const stack: number[] = [ROOT];
   let top = ROOT;
   let target = T_NONE;
@@ -150,7 +151,7 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           case "location": {
             const href = attrs.href;
             if (href === undefined || href === "") fail("<location> has no href");
-            pkg.href = strings.intern(href as string);
+            pkg.href = texts.add(href as string);
             const base = attrs["xml:base"];
             pkg.base = base === undefined || base === "" ? 0 : strings.intern(base);
             seen |= HAS_LOCATION;
@@ -194,7 +195,8 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           flags = bits as number;
         }
         if (attrs.pre === "1" || attrs.pre === "true") flags |= DepFlag.prereq;
-        const evr = flags === 0 && attrs.ver === undefined ? 0 : strings.intern(formatEvr(attrs.epoch, attrs.ver, attrs.rel));
+        const evr =
+          flags === 0 && attrs.ver === undefined ? 0 : strings.intern(formatEvr(attrs.epoch, attrs.ver, attrs.rel));
         builder.addDependency(depKind, strings.intern(depName as string), flags, evr);
         leaf(T_NONE);
         return;
@@ -218,10 +220,10 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           pkg.arch = strings.intern(text.trim());
           break;
         case T_CHECKSUM:
-          pkg.checksum = strings.intern(text.trim().toLowerCase());
+          pkg.checksum = texts.add(text.trim().toLowerCase());
           break;
         case T_SUMMARY:
-          pkg.summary = strings.intern(text);
+          pkg.summary = texts.add(text);
           break;
         case T_SOURCERPM:
           pkg.sourceRpm = strings.intern(text.trim());

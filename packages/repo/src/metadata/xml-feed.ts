@@ -14,6 +14,12 @@ export interface XmlFeedOptions {
   openChecksum?: Checksum | undefined;
   /** Expected size of the decompressed content (repomd's `open-size`). */
   openSize?: number | undefined;
+  /**
+   * Where to report an open-checksum/open-size mismatch instead of throwing. Pass it when the
+   * compressed file's own checksum was verified: the decompressed bytes are then fully determined,
+   * so a mismatch means the generator wrote a wrong open-checksum (dnf does not check it at all).
+   */
+  warnings?: string[] | undefined;
 }
 
 /** A non-namespace-aware saxes parser, as the metadata parsers use. */
@@ -34,7 +40,11 @@ export function createXmlParser(): XmlParser {
  * @param options - ids, URL and expectations
  * @throws GroveError `REPO_BAD_XML`, `REPO_BAD_COMPRESSION`, `REPO_CHECKSUM_MISMATCH`, `REPO_SIZE_MISMATCH`
  */
-export async function feedXml(chunks: AsyncIterable<Uint8Array>, parser: XmlParser, options: XmlFeedOptions): Promise<void> {
+export async function feedXml(
+  chunks: AsyncIterable<Uint8Array>,
+  parser: XmlParser,
+  options: XmlFeedOptions,
+): Promise<void> {
   const { repoId, url } = options;
   const iterator = chunks[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -57,16 +67,13 @@ export async function feedXml(chunks: AsyncIterable<Uint8Array>, parser: XmlPars
   const text = new TextDecoder("utf-8");
   let size = 0;
   try {
-    for await (const chunk of decoder(rest)) {
+    for await (const chunk of decoder(rest, url)) {
       size += chunk.length;
       hash?.update(chunk);
       writeXml(parser, text.decode(chunk, { stream: true }), options);
     }
   } catch (err) {
-    if (err instanceof GroveError) throw err;
-    throw repoError(RepoErrorCode.badCompression, repoId, url, `cannot decompress (${kind}): ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw decompressionError(err, kind, options);
   }
   writeXml(parser, text.decode(), options);
   try {
@@ -75,16 +82,21 @@ export async function feedXml(chunks: AsyncIterable<Uint8Array>, parser: XmlPars
     if (err instanceof GroveError) throw err;
     throw repoError(RepoErrorCode.badXml, repoId, url, `malformed XML: ${(err as Error).message}`, { cause: err });
   }
-  if (options.openSize !== undefined && size !== options.openSize) {
-    throw repoError(
-      RepoErrorCode.sizeMismatch,
-      repoId,
-      url,
-      `decompressed size mismatch: expected ${options.openSize} bytes (open-size), got ${size}`,
-    );
-  }
-  if (options.openChecksum !== undefined && hash !== undefined) {
-    assertChecksum(options.openChecksum, hash.digest("hex"), repoId, url, "open-checksum (of the decompressed data)");
+  try {
+    if (options.openSize !== undefined && size !== options.openSize) {
+      throw repoError(
+        RepoErrorCode.sizeMismatch,
+        repoId,
+        url,
+        `decompressed size mismatch: expected ${options.openSize} bytes (open-size), got ${size}`,
+      );
+    }
+    if (options.openChecksum !== undefined && hash !== undefined) {
+      assertChecksum(options.openChecksum, hash.digest("hex"), repoId, url, "open-checksum (of the decompressed data)");
+    }
+  } catch (err) {
+    if (options.warnings === undefined || !(err instanceof GroveError)) throw err;
+    options.warnings.push(`${err.message} (ignored: the file's checksum matched)`);
   }
 }
 
@@ -98,4 +110,17 @@ function writeXml(parser: XmlParser, text: string, options: XmlFeedOptions): voi
       cause: err,
     });
   }
+}
+
+/** Decoder failures (plain errors or `@grove/rpm`'s `RPM_*` GroveErrors) as `REPO_BAD_COMPRESSION`. */
+function decompressionError(err: unknown, kind: string, options: XmlFeedOptions): unknown {
+  if (!(err instanceof Error)) return err;
+  if (err instanceof GroveError && !err.code.startsWith("RPM_")) return err;
+  const cause = err instanceof GroveError && err.cause instanceof Error ? err.cause : err;
+  const truncated = err instanceof GroveError && err.code === "RPM_TRUNCATED";
+  const what = truncated ? "the file ends too early" : cause.message;
+  return repoError(RepoErrorCode.badCompression, options.repoId, options.url, `cannot decompress (${kind}): ${what}`, {
+    cause: err,
+    ...(err instanceof GroveError && err.hint !== undefined ? { hint: err.hint } : {}),
+  });
 }

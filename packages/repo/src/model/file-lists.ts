@@ -1,4 +1,4 @@
-import { StringTable } from "./string-table.js";
+import { StringPool, type StringTable } from "./string-table.js";
 import { Int32Vector, Uint8Vector } from "./vectors.js";
 
 /** The raw columns of a {@link FileLists}. */
@@ -104,8 +104,8 @@ export function splitPath(path: string): [dir: string, base: string] {
  * Collects file lists in any package order and produces a {@link FileLists} grouped by package.
  */
 export class FileListsBuilder {
-  /** The string table being filled. */
-  readonly strings = new StringTable();
+  /** The strings being interned. */
+  private readonly strings = new StringPool();
   private readonly owner = new Int32Vector(1 << 14);
   private readonly dir = new Int32Vector(1 << 16);
   private readonly base = new Int32Vector(1 << 16);
@@ -154,6 +154,6 @@ export class FileListsBuilder {
       outBase[at] = base[e] as number;
       outKind[at] = kind[e] as number;
     }
-    return new FileLists(this.strings, { fileStart, dir: outDir, base: outBase, kind: outKind });
+    return new FileLists(this.strings.finish(), { fileStart, dir: outDir, base: outBase, kind: outKind });
   }
 }

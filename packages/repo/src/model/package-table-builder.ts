@@ -1,5 +1,5 @@
 import { DEP_KIND_COUNT, PackageTable } from "./package-table.js";
-import { StringTable } from "./string-table.js";
+import { StringPool, TextList } from "./string-table.js";
 import { Float64Vector, Int32Vector, Uint8Vector, Uint32Vector } from "./vectors.js";
 
 /** The scalar fields of one package record, as string ids and numbers. */
@@ -16,13 +16,13 @@ export interface PackageFields {
   release: number;
   /** Checksum type (string id). */
   checksumType: number;
-  /** Checksum value (string id). */
+  /** Checksum value (text id). */
   checksum: number;
-  /** Location href (string id). */
+  /** Location href (text id). */
   href: number;
   /** Location xml:base (string id, 0 = none). */
   base: number;
-  /** Summary (string id). */
+  /** Summary (text id). */
   summary: number;
   /** Source RPM (string id). */
   sourceRpm: number;
@@ -41,8 +41,10 @@ export interface PackageFields {
  * any order) and files, then call {@link PackageTableBuilder.endPackage} with its fields.
  */
 export class PackageTableBuilder {
-  /** The string table being filled; intern strings here. */
-  readonly strings = new StringTable();
+  /** Interned strings (names, versions, dependency names, EVRs, files). */
+  readonly strings = new StringPool();
+  /** Non-interned strings (checksums, hrefs, summaries). */
+  readonly texts = new TextList();
   private readonly name = new Int32Vector();
   private readonly arch = new Int32Vector();
   private readonly epoch = new Int32Vector();
@@ -142,7 +144,7 @@ export class PackageTableBuilder {
   finish(): PackageTable {
     this.depStart.push(this.depName.length);
     this.fileStart.push(this.filePath.length);
-    return new PackageTable(this.strings, {
+    return new PackageTable(this.strings.finish(), this.texts.finish(), {
       name: this.name.toArray(),
       arch: this.arch.toArray(),
       epoch: this.epoch.toArray(),

@@ -1,5 +1,5 @@
 import type { Dependency, DependencyKind } from "@grove/rpm";
-import { StringTable } from "./string-table.js";
+import type { StringTable } from "./string-table.js";
 
 /** The dependency kinds in the order a {@link PackageTable} stores them. */
 export const DEP_KINDS: readonly DependencyKind[] = [
@@ -52,13 +52,13 @@ export interface PackageColumns {
   release: Int32Array;
   /** Checksum type, e.g. `sha256` (string id). */
   checksumType: Int32Array;
-  /** Checksum hex value = pkgid (string id). */
+  /** Checksum hex value = pkgid (id in {@link PackageTable.texts}). */
   checksum: Int32Array;
-  /** `location href` (string id). */
+  /** `location href` (id in {@link PackageTable.texts}). */
   href: Int32Array;
   /** `location xml:base` (string id; 0 when absent). */
   base: Int32Array;
-  /** Summary (string id). */
+  /** Summary (id in {@link PackageTable.texts}). */
   summary: Int32Array;
   /** Source RPM file name (string id). */
   sourceRpm: Int32Array;
@@ -93,22 +93,29 @@ export interface PackageColumns {
  * The packages of one repository's primary metadata, stored column-wise with interned strings so
  * that 60,000 packages take tens of megabytes and load from the cache in milliseconds.
  * Package `i` runs from 0 to `count - 1`. Use {@link PackageTable.dependencies} or the columns
- * directly (a solver indexes `columns.depName` by string id).
+ * directly: names, architectures, versions, dependency names and EVRs and primary file paths are
+ * ids in {@link PackageTable.strings}, where equal strings have equal ids (a dependency on `/bin/sh`
+ * and a primary file `/bin/sh` share one id), so a solver can index `columns.depName` by id.
+ * Checksums, locations and summaries are ids in {@link PackageTable.texts} (not interned).
  */
 export class PackageTable {
   /** Number of packages. */
   readonly count: number;
-  /** The string table all string ids point into. */
+  /** Interned strings: names, architectures, versions, dependency names and EVRs, file paths. */
   readonly strings: StringTable;
+  /** Strings kept as they come (not interned): checksums, location hrefs, summaries. */
+  readonly texts: StringTable;
   /** The raw columns. */
   readonly columns: PackageColumns;
 
   /**
-   * @param strings - the string table
+   * @param strings - interned strings
+   * @param texts - non-interned strings
    * @param columns - the columns (all sized for the same package count)
    */
-  constructor(strings: StringTable, columns: PackageColumns) {
+  constructor(strings: StringTable, texts: StringTable, columns: PackageColumns) {
     this.strings = strings;
+    this.texts = texts;
     this.columns = columns;
     this.count = columns.name.length;
   }
@@ -146,7 +153,7 @@ export class PackageTable {
 
   /** The package checksum (its pkgid) as hex. */
   pkgid(i: number): string {
-    return this.strings.get(this.columns.checksum[i] ?? 0);
+    return this.texts.get(this.columns.checksum[i] ?? 0);
   }
 
   /**
@@ -157,16 +164,16 @@ export class PackageTable {
    */
   dependencies(i: number, kind: DependencyKind): Dependency[] {
     const c = this.columns;
-    const k = i * 8 + DEP_KINDS.indexOf(kind);
+    const k = i * 8 + DepKindIndex[kind];
     const start = c.depStart[k] ?? 0;
     const end = c.depStart[k + 1] ?? start;
-    const out: Dependency[] = [];
+    const out = new Array<Dependency>(end - start);
     for (let d = start; d < end; d++) {
-      out.push({
+      out[d - start] = {
         name: this.strings.get(c.depName[d] ?? 0),
         flags: c.depFlags[d] ?? 0,
         evr: this.strings.get(c.depEvr[d] ?? 0),
-      });
+      };
     }
     return out;
   }

@@ -55,6 +55,7 @@ export interface RepoPackage extends PackageHandle {
 export function packageAt(table: PackageTable, repoId: string, index: number): RepoPackage {
   const c = table.columns;
   const s = table.strings;
+  const t = table.texts;
   const base = c.base[index] ?? 0;
   const dependencies = {} as Record<DependencyKind, Dependency[]>;
   for (const kind of DEP_KINDS) dependencies[kind] = table.dependencies(index, kind);
@@ -67,11 +68,11 @@ export function packageAt(table: PackageTable, repoId: string, index: number): R
     version: table.version(index),
     release: table.release(index),
     nevra: table.nevra(index),
-    checksum: { type: s.get(c.checksumType[index] ?? 0), value: s.get(c.checksum[index] ?? 0) },
-    location: base === 0 ? { href: s.get(c.href[index] ?? 0) } : { href: s.get(c.href[index] ?? 0), base: s.get(base) },
+    checksum: { type: s.get(c.checksumType[index] ?? 0), value: t.get(c.checksum[index] ?? 0) },
+    location: base === 0 ? { href: t.get(c.href[index] ?? 0) } : { href: t.get(c.href[index] ?? 0), base: s.get(base) },
     packageSize: c.packageSize[index] ?? 0,
     installedSize: c.installedSize[index] ?? 0,
-    summary: s.get(c.summary[index] ?? 0),
+    summary: t.get(c.summary[index] ?? 0),
     sourceRpm: s.get(c.sourceRpm[index] ?? 0),
     buildTime: c.buildTime[index] ?? 0,
     fileTime: c.fileTime[index] ?? 0,

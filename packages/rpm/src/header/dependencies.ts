@@ -36,9 +36,12 @@ export const Sense = {
 } as const;
 
 /** The tags one dependency kind is stored in. */
-interface DependencyTags {
+export interface DependencyTags {
+  /** Tag of the names (STRING_ARRAY). */
   name: number;
+  /** Tag of the versions (STRING_ARRAY, optional in the header). */
   version: number;
+  /** Tag of the RPMSENSE flags (INT32 array, optional in the header). */
   flags: number;
 }
 

@@ -42,7 +42,10 @@ export function readFilePaths(header: Header): string[] {
     const index = dirIndexes[i] as number;
     const dir = dirNames[index];
     if (dir === undefined) {
-      throw headerCorrupt(header.subject, `file ${i} has directory index ${index} but only ${dirNames.length} DIRNAMES`);
+      throw headerCorrupt(
+        header.subject,
+        `file ${i} has directory index ${index} but only ${dirNames.length} DIRNAMES`,
+      );
     }
     return checkedPath(header, dir.length + base.length, () => {
       // Decode the joined bytes (not the halves) so a multi-byte character split oddly still decodes like rpm prints it.

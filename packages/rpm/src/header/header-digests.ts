@@ -103,7 +103,12 @@ export function readPayloadDigest(header: Header): PayloadDigest | undefined {
   return undefined;
 }
 
-function digestPair(header: Header, algorithm: DigestAlgorithm, compressedTag: number, uncompressedTag: number) {
+function digestPair(
+  header: Header,
+  algorithm: DigestAlgorithm,
+  compressedTag: number,
+  uncompressedTag: number,
+): PayloadDigest {
   const out: PayloadDigest = { algorithm };
   const compressed = hexValue(header, compressedTag, algorithm);
   const uncompressed = hexValue(header, uncompressedTag, algorithm);

@@ -2,8 +2,9 @@
  * The RPM header layer: lead, signature header and main header parsing, tag constants and the typed package.
  * @packageDocumentation
  */
-export { readDependencies, readDependencyTags, Sense } from "./dependencies.js";
+
 export { decodeHeaderString } from "./decode-string.js";
+export { type DependencyTags, readDependencies, readDependencyTags, Sense } from "./dependencies.js";
 export { digestAlgorithmFromPgp, HEX_DIGEST_LENGTH } from "./digest-algorithms.js";
 export { readFileDigestAlgorithm, readFilePaths, readFiles } from "./files.js";
 export { Header, type HeaderEntry, type HeaderInit, type HeaderKind, type HeaderRegion } from "./header.js";

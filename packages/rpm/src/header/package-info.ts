@@ -31,7 +31,8 @@ export function archSuffix(header: Header): string {
 
 function requiredString(header: Header, tag: number): string {
   const value = header.getString(tag);
-  if (value === undefined || value === "") throw headerCorrupt(header.subject, `required tag ${tagName(tag)} is missing`);
+  if (value === undefined || value === "")
+    throw headerCorrupt(header.subject, `required tag ${tagName(tag)} is missing`);
   return value;
 }
 

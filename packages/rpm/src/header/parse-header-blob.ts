@@ -1,5 +1,5 @@
-import { badMagic, headerCorrupt, headerTooLarge } from "./header-errors.js";
 import { Header, type HeaderEntry, type HeaderKind, type HeaderRegion } from "./header.js";
+import { badMagic, headerCorrupt, headerTooLarge } from "./header-errors.js";
 import {
   MAX_ARRAY_COUNT,
   MAX_HEADER_BYTES,
@@ -8,7 +8,7 @@ import {
   MAX_SIGNATURE_DATA,
   MAX_SIGNATURE_TAGS,
 } from "./limits.js";
-import { declaredTagType, isStringType, TagType, Tag, tagName } from "./tags.js";
+import { declaredTagType, isStringType, Tag, TagType, tagName } from "./tags.js";
 
 /** The 8 bytes every header starts with: magic `8e ad e8`, version 1, four reserved zero bytes. */
 export const HEADER_MAGIC: readonly number[] = [0x8e, 0xad, 0xe8, 0x01, 0x00, 0x00, 0x00, 0x00];

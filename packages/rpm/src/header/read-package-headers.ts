@@ -1,13 +1,7 @@
 import type { ByteReader } from "../io/byte-reader.js";
 import type { DigestAlgorithm, RpmLead, RpmPackage } from "../types.js";
 import type { Header, HeaderKind } from "./header.js";
-import {
-  isV6,
-  readLegacyMd5,
-  readPayloadDigest,
-  readPayloadSize,
-  verifyHeaderDigests,
-} from "./header-digests.js";
+import { isV6, readLegacyMd5, readPayloadDigest, readPayloadSize, verifyHeaderDigests } from "./header-digests.js";
 import { LEAD_SIZE, parseLead } from "./lead.js";
 import { buildRpmPackage } from "./package-info.js";
 import { parseHeaderBlob, parseHeaderIntro } from "./parse-header-blob.js";

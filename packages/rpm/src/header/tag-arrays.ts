@@ -8,7 +8,8 @@ import { tagName } from "./tags.js";
  */
 export function stringsFor(header: Header, tag: number, expected: number, what: string): string[] | undefined {
   const values = header.getStrings(tag);
-  if (values !== undefined && values.length !== expected) throw countMismatch(header, tag, values.length, expected, what);
+  if (values !== undefined && values.length !== expected)
+    throw countMismatch(header, tag, values.length, expected, what);
   return values;
 }
 
@@ -18,7 +19,8 @@ export function stringsFor(header: Header, tag: number, expected: number, what: 
  */
 export function numbersFor(header: Header, tag: number, expected: number, what: string): number[] | undefined {
   const values = header.getNumbers(tag);
-  if (values !== undefined && values.length !== expected) throw countMismatch(header, tag, values.length, expected, what);
+  if (values !== undefined && values.length !== expected)
+    throw countMismatch(header, tag, values.length, expected, what);
   return values;
 }
 

@@ -71,7 +71,8 @@ function readTriggerFamily(header: Header, tags: TriggerTags): ReadTrigger[] {
   const scripts = header.getStrings(tags.scripts);
   if (names === undefined || scripts === undefined) return [];
   const indexes = numbersFor(header, tags.index, names.length, "trigger conditions");
-  if (indexes === undefined) throw headerCorrupt(header.subject, `${tagName(tags.name)} without ${tagName(tags.index)}`);
+  if (indexes === undefined)
+    throw headerCorrupt(header.subject, `${tagName(tags.name)} without ${tagName(tags.index)}`);
   const versions = stringsFor(header, tags.version, names.length, "trigger conditions");
   const flags = numbersFor(header, tags.flags, names.length, "trigger conditions");
   const progs = stringsFor(header, tags.prog, scripts.length, "trigger scripts");

@@ -3,8 +3,8 @@ import { ByteReader } from "../io/byte-reader.js";
 import { COMPRESSION_MAGIC_BYTES, detectCompressor, type PayloadCompressor } from "./compression.js";
 import { decompressPayload } from "./decompress.js";
 import { DecompressionGuard, type PayloadLimits } from "./limits.js";
+import { type ExpectedPayloadDigests, PayloadDigests } from "./payload-digests.js";
 import type { PayloadStats } from "./payload-entry.js";
-import type { PayloadDigests } from "./payload-digests.js";
 
 /** The decompressed cpio archive of a package, with the bookkeeping of the compressed side. */
 export interface ArchiveStream {
@@ -12,6 +12,8 @@ export interface ArchiveStream {
   compressor: PayloadCompressor;
   /** The decompressed archive, position 0 at its first byte. */
   archive: ByteReader;
+  /** The payload digests being computed, when verifying. */
+  digests: PayloadDigests | undefined;
   /** Reads (and hashes) whatever compressed bytes the decoder left, up to the end of the file. */
   drainCompressed(): Promise<void>;
 }
@@ -22,10 +24,12 @@ export interface ArchiveStreamOptions {
   declaredCompressor: string;
   /** File name for messages. */
   subject: string;
-  /** Digests to feed, or `undefined` when not verifying. */
-  digests: PayloadDigests | undefined;
+  /** The header's payload digests to compute, or `undefined` when not verifying. */
+  expectedDigests: ExpectedPayloadDigests | undefined;
   /** Most decompressed bytes allowed (see `payloadSizeLimit`). */
   sizeLimit: number;
+  /** Decompressed size the header announces, 0 when unknown. */
+  expectedSize: number;
   /** Caller overrides of the bomb limits. */
   limits: PayloadLimits | undefined;
   /** Counters to keep up to date. */
@@ -59,15 +63,17 @@ async function readHead(reader: ByteReader, n: number): Promise<Uint8Array> {
  * @throws GroveError `RPM_TRUNCATED` when the package has no payload, `RPM_PAYLOAD_UNKNOWN_COMPRESSION`
  */
 export async function openArchiveStream(file: ByteReader, options: ArchiveStreamOptions): Promise<ArchiveStream> {
-  const { subject, digests, stats } = options;
+  const { subject, stats } = options;
   const head = await readHead(file, COMPRESSION_MAGIC_BYTES);
-  if (head.length === 0) {
-    throw new GroveError("RPM_TRUNCATED", `${subject}: the package ends after its header: the payload is missing`, {
-      subject,
-    });
+  if (head.length < COMPRESSION_MAGIC_BYTES) {
+    // No payload format fits in fewer bytes (the smallest, an empty uncompressed archive, has 124).
+    const what = head.length === 0 ? "the payload is missing" : `the payload has only ${head.length} bytes`;
+    throw new GroveError("RPM_TRUNCATED", `${subject}: the package ends after its header: ${what}`, { subject });
   }
   const compressor = detectCompressor(head, options.declaredCompressor, subject);
   stats.compressor = compressor;
+  const expected = options.expectedDigests;
+  const digests = expected === undefined ? undefined : new PayloadDigests(expected, compressor === "none");
 
   const onCompressed = (chunk: Uint8Array): void => {
     stats.compressedBytes += chunk.length;
@@ -84,7 +90,7 @@ export async function openArchiveStream(file: ByteReader, options: ArchiveStream
 
   const guard = new DecompressionGuard(subject, options.sizeLimit, () => stats.compressedBytes, options.limits);
   async function* decompressedChunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of decompressPayload(compressor, compressedChunks(), subject)) {
+    for await (const chunk of decompressPayload(compressor, compressedChunks(), subject, options.expectedSize)) {
       guard.add(chunk.length);
       stats.payloadBytes += chunk.length;
       digests?.addDecompressed(chunk);
@@ -95,6 +101,7 @@ export async function openArchiveStream(file: ByteReader, options: ArchiveStream
   return {
     compressor,
     archive: new ByteReader(decompressedChunks(), subject),
+    digests,
     async drainCompressed(): Promise<void> {
       for await (const chunk of file.rest()) onCompressed(chunk);
     },

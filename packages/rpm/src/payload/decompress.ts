@@ -5,8 +5,11 @@ import { gunzip } from "./decoders/gzip.js";
 import { unxz } from "./decoders/xz.js";
 import { unzstd } from "./decoders/zstd.js";
 
-/** A streaming decompressor: compressed chunks in, decompressed chunks out. */
-export type Decompressor = (input: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
+/**
+ * A streaming decompressor: compressed chunks in, decompressed chunks out. `expectedSize` (the size the header
+ * announces, 0 when unknown) lets a decoder choose between decoding inline and on a worker thread.
+ */
+export type Decompressor = (input: AsyncIterable<Uint8Array>, expectedSize: number) => AsyncIterable<Uint8Array>;
 
 /** The decompressor for each payload compression. */
 const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
@@ -15,7 +18,7 @@ const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
   bzip2: bunzip2,
   xz: (input) => unxz(input, "xz"),
   lzma: (input) => unxz(input, "lzma"),
-  zstd: unzstd,
+  zstd: (input, expectedSize) => unzstd(input, expectedSize),
 };
 
 /** Error texts of the decoders that mean "the input ended too early". */
@@ -27,7 +30,7 @@ function isTruncation(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const { code, name } = err as Error & { code?: unknown };
   if (typeof code === "string" && TRUNCATION_CODES.has(code)) return true;
-  if (TRUNCATION_CODES.has(name) || name === "ZstdTruncatedError") return true;
+  if (TRUNCATION_CODES.has(name) || name === "ZstdTruncatedError" || name === "Bzip2TruncatedError") return true;
   return TRUNCATION_PATTERNS.some((pattern) => pattern.test(err.message));
 }
 
@@ -66,14 +69,16 @@ export function decoderError(err: unknown, compressor: PayloadCompressor, subjec
  * @param compressor - the payload's compression, from {@link detectCompressor}
  * @param input - the compressed payload
  * @param subject - file name for messages
+ * @param expectedSize - decompressed size announced by the header, 0 when unknown
  */
 export async function* decompressPayload(
   compressor: PayloadCompressor,
   input: AsyncIterable<Uint8Array>,
   subject: string,
+  expectedSize = 0,
 ): AsyncGenerator<Uint8Array> {
   try {
-    yield* DECOMPRESSORS[compressor](input);
+    yield* DECOMPRESSORS[compressor](input, expectedSize);
   } catch (err) {
     throw decoderError(err, compressor, subject);
   }

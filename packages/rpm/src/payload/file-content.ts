@@ -1,5 +1,5 @@
-import { GroveError } from "@grove/core";
 import type { Hash } from "node:crypto";
+import { GroveError } from "@grove/core";
 import type { ByteReader } from "../io/byte-reader.js";
 import type { RpmFile } from "../types.js";
 import { sameHexDigest } from "./digests.js";

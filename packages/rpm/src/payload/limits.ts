@@ -87,7 +87,10 @@ export class DecompressionGuard {
         throw new GroveError(
           "RPM_PAYLOAD_TOO_LARGE",
           `${this.subject}: the payload decompresses more than ${this.maxRatio}:1 (${this.produced} bytes from ${compressed})`,
-          { subject: this.subject, hint: "The package is a decompression bomb; raise maxCompressionRatio if it is not." },
+          {
+            subject: this.subject,
+            hint: "The package is a decompression bomb; raise maxCompressionRatio if it is not.",
+          },
         );
       }
     }

@@ -1,5 +1,5 @@
-import { GroveError } from "@grove/core";
 import type { Hash } from "node:crypto";
+import { GroveError } from "@grove/core";
 import type { DigestAlgorithm } from "../types.js";
 import { createDigest, sameHexDigest } from "./digests.js";
 
@@ -13,7 +13,7 @@ export interface ExpectedPayloadDigests {
   headerBytes: Uint8Array;
 }
 
-interface PendingCheck {
+interface Check {
   hash: Hash;
   expected: string;
   what: string;
@@ -21,64 +21,87 @@ interface PendingCheck {
 
 /**
  * Hashes the compressed and the decompressed payload as they stream, for the digests the header declares,
- * and compares them at the end.
+ * and compares them at the end with rpm's rules: SIGMD5 must match; PAYLOADDIGEST and PAYLOADDIGESTALT are
+ * alternatives (rpm accepts a package whose payload was recompressed as long as the digest of the
+ * uncompressed archive still matches, and the other way round).
  */
 export class PayloadDigests {
-  private readonly compressed: PendingCheck[] = [];
-  private readonly decompressed: PendingCheck[] = [];
+  private readonly compressedDigest: Check | undefined;
+  private readonly uncompressedDigest: Check | undefined;
+  private readonly legacyMd5: Check | undefined;
+  /** False when the uncompressed digest shares the compressed one's hash. */
+  private readonly hashUncompressed: boolean;
 
-  /** @param expected - the header's digests; nothing is hashed for those it lacks */
-  constructor(expected: ExpectedPayloadDigests) {
+  /**
+   * @param expected - the header's digests; nothing is hashed for those it lacks
+   * @param sameStream - the payload is not compressed (as detected from its bytes): one hash then serves both
+   *   PAYLOADDIGEST and PAYLOADDIGESTALT
+   */
+  constructor(expected: ExpectedPayloadDigests, sameStream: boolean) {
     const digest = expected.payloadDigest;
     if (digest?.compressed !== undefined) {
-      this.compressed.push({
+      this.compressedDigest = {
         hash: createDigest(digest.algorithm),
         expected: digest.compressed,
         what: `payload ${digest.algorithm} digest (PAYLOADDIGEST)`,
-      });
+      };
     }
-    if (expected.legacyMd5 !== undefined) {
-      const hash = createDigest("md5").update(expected.headerBytes);
-      this.compressed.push({ hash, expected: expected.legacyMd5, what: "header+payload md5 (SIGMD5)" });
-    }
+    const shared = sameStream ? this.compressedDigest?.hash : undefined;
+    this.hashUncompressed = shared === undefined;
     if (digest?.uncompressed !== undefined) {
-      this.decompressed.push({
-        hash: createDigest(digest.algorithm),
+      this.uncompressedDigest = {
+        hash: shared ?? createDigest(digest.algorithm),
         expected: digest.uncompressed,
         what: `uncompressed payload ${digest.algorithm} digest (PAYLOADDIGESTALT)`,
-      });
+      };
     }
-  }
-
-  /** True when the decompressed stream needs hashing. */
-  get hashesDecompressed(): boolean {
-    return this.decompressed.length > 0;
+    if (expected.legacyMd5 !== undefined) {
+      this.legacyMd5 = {
+        hash: createDigest("md5").update(expected.headerBytes),
+        expected: expected.legacyMd5,
+        what: "header+payload md5 (SIGMD5)",
+      };
+    }
   }
 
   /** Feeds compressed payload bytes. */
   addCompressed(chunk: Uint8Array): void {
-    for (const check of this.compressed) check.hash.update(chunk);
+    this.compressedDigest?.hash.update(chunk);
+    this.legacyMd5?.hash.update(chunk);
   }
 
   /** Feeds decompressed payload bytes. */
   addDecompressed(chunk: Uint8Array): void {
-    for (const check of this.decompressed) check.hash.update(chunk);
+    if (this.hashUncompressed) this.uncompressedDigest?.hash.update(chunk);
   }
 
   /**
-   * Compares every digest, once the whole payload went through.
-   * @throws GroveError `RPM_PAYLOAD_DIGEST_MISMATCH` naming the first digest that differs
+   * Compares the digests, once the whole payload went through.
+   * @throws GroveError `RPM_PAYLOAD_DIGEST_MISMATCH` naming the digest that differs
    */
   verify(label: string, subject: string): void {
-    for (const check of [...this.compressed, ...this.decompressed]) {
-      const actual = check.hash.digest("hex");
-      if (!sameHexDigest(actual, check.expected)) {
-        throw new GroveError(
-          "RPM_PAYLOAD_DIGEST_MISMATCH",
-          `${label}: the ${check.what} does not match (got ${actual}, header says ${check.expected})`,
-          { subject, hint: "The package is corrupt or was tampered with." },
-        );
+    const results = new Map<Check, string>();
+    const matches = (check: Check | undefined): boolean | undefined => {
+      if (check === undefined) return undefined;
+      let actual = results.get(check);
+      if (actual === undefined) {
+        // A shared hash (uncompressed payload) is finalised once and compared twice.
+        const shared = [...results.entries()].find(([other]) => other.hash === check.hash);
+        actual = shared?.[1] ?? check.hash.digest("hex");
+        results.set(check, actual);
       }
-    }
+      return sameHexDigest(actual, check.expected);
+    };
+    const mismatch = (check: Check): GroveError =>
+      new GroveError(
+        "RPM_PAYLOAD_DIGEST_MISMATCH",
+        `${label}: the ${check.what} does not match (got ${results.get(check)}, header says ${check.expected})`,
+        { subject, hint: "The package is corrupt or was tampered with." },
+      );
+    const compressedOk = matches(this.compressedDigest);
+    const uncompressedOk = matches(this.uncompressedDigest);
+    if (compressedOk === false && uncompressedOk !== true) throw mismatch(this.compressedDigest as Check);
+    if (uncompressedOk === false && compressedOk !== true) throw mismatch(this.uncompressedDigest as Check);
+    if (matches(this.legacyMd5) === false) throw mismatch(this.legacyMd5 as Check);
   }
 }

@@ -71,9 +71,13 @@ function hexField(bytes: Uint8Array, start: number): number {
 }
 
 function corrupt(subject: string, offset: number, what: string): GroveError {
-  return new GroveError("RPM_PAYLOAD_CORRUPT", `${subject}: bad cpio member header at payload offset ${offset}: ${what}`, {
-    subject,
-  });
+  return new GroveError(
+    "RPM_PAYLOAD_CORRUPT",
+    `${subject}: bad cpio member header at payload offset ${offset}: ${what}`,
+    {
+      subject,
+    },
+  );
 }
 
 /** Skips the zero padding that aligns cpio headers and data to 4 bytes (counted from the archive start). */

@@ -1,5 +1,13 @@
 import type { Duplex } from "node:stream";
 
+/** The bzip2 input ended before the stream did; mapped to `RPM_TRUNCATED`. */
+export class Bzip2TruncatedError extends Error {
+  constructor(cause: unknown) {
+    super(`bzip2 stream ended prematurely (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.name = "Bzip2TruncatedError";
+  }
+}
+
 type Unbzip2Factory = () => Duplex;
 
 let unbzip2: Promise<Unbzip2Factory> | undefined;
@@ -32,8 +40,16 @@ export async function* bunzip2(input: AsyncIterable<Uint8Array>): AsyncGenerator
       if (failure !== undefined) throw failure;
       while (ready.length > 0) yield ready.shift() as Uint8Array;
     }
-    decoder.end();
-    if (failure !== undefined) throw failure;
+    try {
+      decoder.end();
+    } catch (err) {
+      failure ??= err;
+    }
+    // While flushing the last blocks, unbzip2-stream reports bad data as a Bzip2Error; anything else
+    // (its bit reader running off the end of the input) means the input stopped short.
+    if (failure !== undefined) {
+      throw (failure as Error).name === "Bzip2Error" ? failure : new Bzip2TruncatedError(failure);
+    }
     while (ready.length > 0) yield ready.shift() as Uint8Array;
     if (!ended) throw new Error("bzip2 stream did not end");
   } finally {

@@ -10,6 +10,12 @@ export const XZ_MEMORY_LIMIT = 512 << 20;
 /** liblzma output buffer size per call. */
 const XZ_BUFFER_SIZE = 1 << 20;
 
+/**
+ * Decoded bytes the decoder may run ahead of the consumer: lets liblzma's thread keep decoding while the
+ * main thread parses and hashes (with Node's 16 KiB default the two take turns).
+ */
+const XZ_READ_AHEAD = 8 << 20;
+
 interface LzmaNative {
   createStream(coder: "streamDecoder" | "aloneDecoder", options: Record<string, unknown>): Transform;
 }
@@ -32,6 +38,7 @@ export async function* unxz(input: AsyncIterable<Uint8Array>, format: "xz" | "lz
   const decoder = lzma.createStream(format === "xz" ? "streamDecoder" : "aloneDecoder", {
     memlimit: XZ_MEMORY_LIMIT,
     bufsize: XZ_BUFFER_SIZE,
+    readableHighWaterMark: XZ_READ_AHEAD,
   });
   yield* throughNodeTransform(input, decoder);
 }

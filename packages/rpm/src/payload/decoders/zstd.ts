@@ -1,3 +1,11 @@
+import { unzstdOnWorker } from "./zstd-worker.js";
+
+/**
+ * Payloads expected to decompress to at least this many bytes are decoded on a worker thread, where decoding
+ * overlaps with hashing; smaller ones on the main thread, where no worker start-up is paid.
+ */
+export const ZSTD_WORKER_THRESHOLD = 16 << 20;
+
 /** Output buffer per `ZSTD_decompressStream` call; 1 MiB keeps the per-chunk cost of the layers above low. */
 const ZSTD_OUTPUT_CHUNK = 1 << 20;
 
@@ -29,8 +37,13 @@ export class ZstdTruncatedError extends Error {
  * Decompresses a zstd stream (one or more frames, skippable frames allowed) with zstd-napi's binding to
  * libzstd, driving `ZSTD_decompressStream` directly: no Node stream machinery in between. The window is
  * limited to libzstd's default of 128 MiB (`windowLogMax` 27), as in rpm itself.
+ * @param expectedSize - the decompressed size the header announces; large payloads are decoded on a worker
  */
-export async function* unzstd(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export function unzstd(input: AsyncIterable<Uint8Array>, expectedSize = 0): AsyncGenerator<Uint8Array> {
+  return expectedSize >= ZSTD_WORKER_THRESHOLD ? unzstdOnWorker(input) : unzstdOnMainThread(input);
+}
+
+async function* unzstdOnMainThread(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const { DCtx } = await loadZstd();
   const context = new DCtx();
   let inFrame = false;

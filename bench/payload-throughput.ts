@@ -1,0 +1,371 @@
+/**
+ * Payload throughput benchmark: grove's full payload streaming (decompress + cpio + per-file digests +
+ * payload digests) against grove's decompressor alone, for each payload compression.
+ *
+ * It builds one ~100 MB package per compressor with rpmbuild from a copy of system files (ELF libraries from
+ * /usr/lib/x86_64-linux-gnu and headers from /usr/include), cached under bench/cache/payload-throughput/.
+ *
+ *   npx tsc -b bench && node bench/dist/payload-throughput.js [--size-mb 100] [--runs 5] [--compressors zstd,xz]
+ *
+ * With `--candidates DIR` it instead measures the decoder libraries considered for each format (installed in
+ * DIR/node_modules, outside the repository; see docs/dependencies.md) on the same payloads.
+ */
+import { execFileSync } from "node:child_process";
+import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Readable, type Transform } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { createGunzip, type ZlibOptions } from "node:zlib";
+
+// Internals of @grove/rpm (the decompressor alone is not public API): loaded from its dist/ directory,
+// relative to this file's compiled location (bench/dist/).
+const rpmDist = new URL("../../packages/rpm/dist/", import.meta.url);
+const { readPackageHeaders } = (await import(
+  new URL("header/index.js", rpmDist).href
+)) as typeof import("../packages/rpm/dist/header/index.js");
+const { ByteReader } = (await import(
+  new URL("io/byte-reader.js", rpmDist).href
+)) as typeof import("../packages/rpm/dist/io/byte-reader.js");
+const { decompressPayload } = (await import(
+  new URL("payload/decompress.js", rpmDist).href
+)) as typeof import("../packages/rpm/dist/payload/decompress.js");
+const { readRpmFile } = (await import(
+  new URL("read-rpm.js", rpmDist).href
+)) as typeof import("../packages/rpm/dist/read-rpm.js");
+
+type Compressor = "none" | "gzip" | "bzip2" | "xz" | "lzma" | "zstd";
+
+/** rpmbuild `_binary_payload` per compressor: the levels distributions use (Fedora zstd 19, RHEL xz 2). */
+const PAYLOAD_IO: Record<Compressor, string> = {
+  none: "w.ufdio",
+  gzip: "w9.gzdio",
+  bzip2: "w9.bzdio",
+  xz: "w2.xzdio",
+  lzma: "w6.lzdio",
+  zstd: "w19.zstdio",
+};
+
+const ALL: Compressor[] = ["none", "gzip", "zstd", "xz", "lzma", "bzip2"];
+
+interface Options {
+  sizeMb: number;
+  runs: number;
+  compressors: Compressor[];
+  candidates: string | undefined;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { sizeMb: 100, runs: 5, compressors: ALL, candidates: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === "--size-mb" && value !== undefined) options.sizeMb = Number(value);
+    else if (arg === "--runs" && value !== undefined) options.runs = Number(value);
+    else if (arg === "--compressors" && value !== undefined) options.compressors = value.split(",") as Compressor[];
+    else if (arg === "--candidates" && value !== undefined) options.candidates = path.resolve(value);
+    else throw new Error(`unknown argument ${arg}`);
+    i++;
+  }
+  return options;
+}
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cacheDir = path.join(benchDir, "cache", "payload-throughput");
+
+/** Regular files under `root` in sorted order (symlinks and names with shell/spec specials skipped). */
+function* walk(root: string): Generator<string> {
+  const names = readdirSync(root).sort();
+  for (const name of names) {
+    if (/[\s"'\\%$[\]*?{}]/.test(name)) continue;
+    const full = path.join(root, name);
+    const stat = lstatSync(full);
+    if (stat.isDirectory()) yield* walk(full);
+    else if (stat.isFile()) yield full;
+  }
+}
+
+/** The file list of the benchmark package: 75 % ELF libraries, the rest headers, `sizeMb` MiB in all. */
+function corpusFiles(sizeMb: number): string[] {
+  const target = sizeMb * 1024 * 1024;
+  const picked: string[] = [];
+  let total = 0;
+  for (const [root, share] of [
+    ["/usr/lib/x86_64-linux-gnu", 0.75],
+    ["/usr/include", 1],
+  ] as const) {
+    for (const file of walk(root)) {
+      const size = lstatSync(file).size;
+      if (total + size > target * share) continue;
+      picked.push(file);
+      total += size;
+    }
+  }
+  return picked;
+}
+
+const SPEC = `Name: grove-payload-bench
+Version: 1
+Release: 1
+Summary: grove payload throughput benchmark
+License: various
+BuildArch: x86_64
+%global debug_package %{nil}
+%global __os_install_post %{nil}
+%global _build_id_links none
+%description
+Copies of system files, to measure payload reading speed.
+%install
+while read -r f; do mkdir -p "%{buildroot}/bench$(dirname "$f")"; cp -p "$f" "%{buildroot}/bench$f"; done < %{filelist}
+%files
+/bench
+`;
+
+/** Builds (or finds in the cache) the benchmark package for each compressor. */
+function buildPackages(options: Options): Map<Compressor, string> {
+  const dir = path.join(cacheDir, `${options.sizeMb}mb`);
+  mkdirSync(dir, { recursive: true });
+  const out = new Map<Compressor, string>();
+  const missing = options.compressors.filter((c) => !existsSync(path.join(dir, `${c}.rpm`)));
+  if (missing.length > 0) {
+    const files = corpusFiles(options.sizeMb);
+    const listFile = path.join(dir, "files.txt");
+    writeFileSync(listFile, `${files.join("\n")}\n`);
+    writeFileSync(path.join(dir, "bench.spec"), SPEC);
+    for (const compressor of missing) {
+      const top = path.join(dir, "rpmbuild");
+      process.stderr.write(`building ${compressor} package (${files.length} files) ...\n`);
+      execFileSync(
+        "rpmbuild",
+        [
+          "-bb",
+          "--quiet",
+          "--define",
+          `_topdir ${top}`,
+          "--define",
+          `filelist ${listFile}`,
+          "--define",
+          `_binary_payload ${PAYLOAD_IO[compressor]}`,
+          path.join(dir, "bench.spec"),
+        ],
+        { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 256 << 20 },
+      );
+      renameSync(
+        path.join(top, "RPMS", "x86_64", "grove-payload-bench-1-1.x86_64.rpm"),
+        path.join(dir, `${compressor}.rpm`),
+      );
+    }
+  }
+  for (const compressor of options.compressors) out.set(compressor, path.join(dir, `${compressor}.rpm`));
+  return out;
+}
+
+function fileChunks(file: string, start = 0): AsyncIterable<Uint8Array> {
+  return createReadStream(file, { start, highWaterMark: 1 << 20 });
+}
+
+/** Offset of the payload in a package file and the header's payload size. */
+async function payloadOffset(file: string): Promise<{ offset: number; payloadSize: number }> {
+  const reader = new ByteReader(fileChunks(file), file);
+  const headers = await readPackageHeaders(reader, { verify: false });
+  return { offset: reader.position, payloadSize: headers.payloadSize ?? 0 };
+}
+
+/** grove's decompressor alone: read the file from the payload offset, decompress, count. */
+async function rawDecompress(file: string, compressor: Compressor): Promise<number> {
+  const { offset, payloadSize } = await payloadOffset(file);
+  let bytes = 0;
+  for await (const chunk of decompressPayload(compressor, fileChunks(file, offset), file, payloadSize)) {
+    bytes += chunk.length;
+  }
+  return bytes;
+}
+
+/** grove's full payload reading: headers, decompression, cpio, every digest. */
+async function fullRead(file: string): Promise<number> {
+  const result = await readRpmFile(file);
+  return result.payloadBytes;
+}
+
+async function timed(run: () => Promise<number>): Promise<{ bytes: number; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const bytes = await run();
+  return { bytes, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function mbps(bytes: number, seconds: number): number {
+  return bytes / 1e6 / seconds;
+}
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+async function benchGrove(options: Options): Promise<void> {
+  const packages = buildPackages(options);
+  console.log(`node ${process.version}, ${options.runs} runs each (median), MB/s of decompressed payload\n`);
+  console.log(
+    row(["compressor", "package MB", "payload MB", "raw decompressor MB/s", "grove full read MB/s", "ratio"]),
+  );
+  console.log(row(["---", "---:", "---:", "---:", "---:", "---:"]));
+  for (const [compressor, file] of packages) {
+    const raw: number[] = [];
+    const full: number[] = [];
+    let payloadBytes = 0;
+    await rawDecompress(file, compressor); // warm-up (JIT, page cache)
+    await fullRead(file);
+    for (let run = 0; run < options.runs; run++) {
+      const r = await timed(() => rawDecompress(file, compressor));
+      const f = await timed(() => fullRead(file));
+      if (r.bytes !== f.bytes) throw new Error(`${compressor}: raw ${r.bytes} bytes but full read ${f.bytes}`);
+      payloadBytes = f.bytes;
+      raw.push(mbps(r.bytes, r.seconds));
+      full.push(mbps(f.bytes, f.seconds));
+    }
+    const rawMbps = median(raw);
+    const fullMbps = median(full);
+    const packageMb = lstatSync(file).size / 1e6;
+    console.log(
+      row([
+        compressor,
+        packageMb.toFixed(1),
+        (payloadBytes / 1e6).toFixed(1),
+        rawMbps.toFixed(0),
+        fullMbps.toFixed(0),
+        `${((100 * fullMbps) / rawMbps).toFixed(0)} %`,
+      ]),
+    );
+  }
+}
+
+/** A candidate decoder: compressed chunks in, decompressed byte count out. */
+type Candidate = (input: AsyncIterable<Uint8Array>) => Promise<number>;
+
+async function countThrough(input: AsyncIterable<Uint8Array>, transform: Transform): Promise<number> {
+  Readable.from(input).pipe(transform);
+  let bytes = 0;
+  for await (const chunk of transform) bytes += (chunk as Uint8Array).length;
+  return bytes;
+}
+
+async function collect(input: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of input) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/** The decoders considered, by format, loaded from `dir/node_modules` (see docs/dependencies.md). */
+function candidates(dir: string): Record<Compressor, Record<string, Candidate>> {
+  const load = createRequire(path.join(dir, "node_modules", "index.js"));
+  // biome-ignore lint/suspicious/noExplicitAny: third-party modules without types, loaded dynamically
+  const req = (name: string): any => load(name);
+  const importFrom = (name: string): Promise<Record<string, unknown>> =>
+    import(load.resolve(name)) as Promise<Record<string, unknown>>;
+  return {
+    none: {},
+    gzip: {
+      "node:zlib (16 KiB chunks)": (input) => countThrough(input, createGunzip()),
+      "node:zlib (128 KiB chunks)": (input) =>
+        countThrough(input, createGunzip({ chunkSize: 128 << 10 } as ZlibOptions)),
+    },
+    zstd: {
+      "zstd-napi (DecompressStream)": (input) => countThrough(input, new (req("zstd-napi").DecompressStream)()),
+      "zstddec (decodeStreaming over buffered input)": async (input) => {
+        const { ZSTDDecoder } = (await importFrom("zstddec/stream")) as {
+          ZSTDDecoder: new () => {
+            init(): Promise<void>;
+            decodeStreaming(a: Iterable<Uint8Array>): Iterable<Uint8Array>;
+          };
+        };
+        const decoder = new ZSTDDecoder();
+        await decoder.init();
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of input) chunks.push(chunk);
+        let bytes = 0;
+        for (const out of decoder.decodeStreaming(chunks)) bytes += out.length;
+        return bytes;
+      },
+      "zstd-codec (ZstdDecompressTransform)": async (input) => {
+        const streams = await new Promise<{ ZstdDecompressTransform: new () => Transform }>((resolve) =>
+          req("zstd-codec/lib/zstd-stream").run(resolve),
+        );
+        return countThrough(input, new streams.ZstdDecompressTransform());
+      },
+      "fzstd (push stream)": async (input) => {
+        let bytes = 0;
+        const decoder = new (req("fzstd").Decompress)((chunk: Uint8Array) => {
+          bytes += chunk.length;
+        });
+        for await (const chunk of input) decoder.push(chunk);
+        decoder.push(new Uint8Array(0), true);
+        return bytes;
+      },
+    },
+    xz: {
+      "lzma-native (async)": (input) => countThrough(input, req("lzma-native").createDecompressor()),
+      "node-liblzma@4 (createUnxz)": async (input) =>
+        countThrough(input, ((await importFrom("node-liblzma")).createUnxz as () => Transform)()),
+      "xz-compat (pure JS)": async (input) =>
+        countThrough(input, ((await importFrom("xz-compat")).createXZDecoder as () => Transform)()),
+    },
+    lzma: {
+      "lzma-native (async)": (input) => countThrough(input, req("lzma-native").createDecompressor()),
+    },
+    bzip2: {
+      "unbzip2-stream (streaming)": (input) =>
+        new Promise<number>((resolve, reject) => {
+          const decoder = req("unbzip2-stream")();
+          let bytes = 0;
+          decoder.on("data", (chunk: Uint8Array) => {
+            bytes += chunk.length;
+          });
+          decoder.on("end", () => resolve(bytes));
+          decoder.on("error", reject);
+          Readable.from(input).pipe(decoder);
+        }),
+      "seek-bzip (one-shot, whole input in memory)": async (input) =>
+        req("seek-bzip").decode(await collect(input)).length,
+      "@foxglove/wasm-bz2 (one-shot, needs output size)": async (input) => {
+        const module = req("@foxglove/wasm-bz2");
+        const bz2 = await (module.default ?? module).init();
+        return bz2.decompress(await collect(input), 128 << 20, { small: false }).length;
+      },
+    },
+  };
+}
+
+async function benchCandidates(options: Options, dir: string): Promise<void> {
+  const packages = buildPackages(options);
+  const table = candidates(dir);
+  console.log(`node ${process.version}, ${options.runs} runs each (median), MB/s of decompressed payload\n`);
+  console.log(row(["format", "decoder", "MB/s", "peak RSS MB (process)"]));
+  console.log(row(["---", "---", "---:", "---:"]));
+  for (const [compressor, file] of packages) {
+    const { offset } = await payloadOffset(file);
+    for (const [name, decode] of Object.entries(table[compressor])) {
+      const speeds: number[] = [];
+      try {
+        for (let run = 0; run < options.runs; run++) {
+          const { bytes, seconds } = await timed(() => decode(fileChunks(file, offset)));
+          speeds.push(mbps(bytes, seconds));
+        }
+        const rss = process.resourceUsage().maxRSS / 1024;
+        console.log(row([compressor, name, median(speeds).toFixed(0), rss.toFixed(0)]));
+      } catch (err) {
+        console.log(row([compressor, name, `fails: ${(err as Error).message.slice(0, 80)}`, ""]));
+      }
+    }
+  }
+}
+
+const options = parseArgs(process.argv.slice(2));
+if (options.candidates === undefined) await benchGrove(options);
+else await benchCandidates(options, options.candidates);

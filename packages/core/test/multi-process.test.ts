@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fsck, gc, initStore, openStore } from "@grove/core";
+import { describe, expect, it } from "vitest";
+import { startChild } from "./helpers/child.js";
+import { tempDir } from "./helpers/temp-dir.js";
+
+/** Tree `n` holds shared files (in every tree), files shared with tree n+1, and its own files. */
+async function makeTree(root: string, n: number): Promise<void> {
+  await mkdir(path.join(root, "shared"), { recursive: true });
+  await mkdir(path.join(root, "pair"));
+  await mkdir(path.join(root, "own"));
+  for (let i = 0; i < 150; i++) await writeFile(path.join(root, "shared", `f${i}`), `shared ${i}\n`.repeat(i + 1));
+  for (const k of [n, n + 1]) {
+    for (let i = 0; i < 50; i++) await writeFile(path.join(root, "pair", `p${k}-${i}`), `pair ${k} ${i}\n`.repeat(40));
+  }
+  for (let i = 0; i < 50; i++) await writeFile(path.join(root, "own", `o${i}`), `own ${n} ${i}\n`.repeat(30));
+  await writeFile(path.join(root, "own", "big"), Buffer.alloc(3 << 20, n));
+}
+
+describe("several processes on one store", () => {
+  it("4 processes importing overlapping trees at once end fsck-clean with every object", async () => {
+    const storeDir = await tempDir();
+    await initStore(storeDir);
+    const trees: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      const t = await tempDir();
+      await makeTree(t, n);
+      trees.push(t);
+    }
+    const children = trees.map((t, n) => startChild(["tree", storeDir, t, `tree/${n}`]));
+    const results = await Promise.all(children.map((c) => c.done));
+    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+
+    const store = await openStore(storeDir);
+    const report = await fsck(store);
+    expect(report.problems).toEqual([]);
+    // Every file of every tree is in the store as <sha256>.<perm>.
+    const { readdir } = await import("node:fs/promises");
+    const expected = new Set<string>();
+    for (const t of trees) {
+      for (const sub of ["shared", "pair", "own"]) {
+        for (const name of await readdir(path.join(t, sub))) {
+          const full = path.join(t, sub, name);
+          const sha = createHash("sha256")
+            .update(await readFile(full))
+            .digest("hex");
+          expected.add(`${sha}.${((await stat(full)).mode & 0o777).toString(8).padStart(4, "0")}`);
+          expect(
+            await store.hasObjectId(`${sha}.${((await stat(full)).mode & 0o777).toString(8).padStart(4, "0")}`),
+          ).toBe(true);
+        }
+      }
+    }
+    expect(report.objectsChecked).toBe(expected.size);
+    for (let n = 0; n < 4; n++) {
+      const out = JSON.parse(results[n]!.stdout) as { commitId: string };
+      expect(await store.getRef(`tree/${n}`)).toBe(out.commitId);
+    }
+    expect(await gc(store)).toMatchObject({ objectsRemoved: 0, commitsRemoved: 0 });
+  });
+
+  it("an import killed at random moments leaves an fsck-clean store, and a re-run completes", async () => {
+    const storeDir = await tempDir();
+    await initStore(storeDir);
+    const delays = [50, 150, 300, 600, 1000, 50 + Math.floor(Math.random() * 1200)];
+    for (const [i, delay] of delays.entries()) {
+      const { child, done } = startChild(["gen", storeDir, String(i * 100), "1500", `gen/${i}`]);
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill("SIGKILL");
+      const result = await done;
+      expect(result.signal, `import ${i} finished before the kill after ${delay} ms`).toBe("SIGKILL");
+      const store = await openStore(storeDir);
+      const report = await fsck(store, { workers: 1 });
+      expect(report.problems, `kill ${i} after ${delay} ms (${result.signal ?? result.code})`).toEqual([]);
+    }
+    // Re-runs complete (one per killed import), concurrently with each other.
+    const reruns = delays.map((_, i) => startChild(["gen", storeDir, String(i * 100), "1500", `gen/${i}`]));
+    for (const r of await Promise.all(reruns.map((c) => c.done))) expect(r, r.stderr).toMatchObject({ code: 0 });
+    const store = await openStore(storeDir);
+    expect((await fsck(store)).problems).toEqual([]);
+    expect((await store.listRefs("gen/")).length).toBe(delays.length);
+    await gc(store);
+    const after = await fsck(store);
+    expect(after.problems).toEqual([]);
+    const { readdir } = await import("node:fs/promises");
+    expect(await readdir(store.tmpDir)).toEqual([]);
+  });
+});

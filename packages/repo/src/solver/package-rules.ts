@@ -1,0 +1,117 @@
+/**
+ * Package rules for the closure, as libsolv makes them (`solver_addpkgrulesforsolvable`): Requires,
+ * "nothing provides", Conflicts, Obsoletes (by name) and one package per name. Installed packages'
+ * dependencies that are already broken are not enforced (libsolv's "dontfix").
+ * @packageDocumentation
+ */
+import { type Dependency, formatDependency, isRichDep } from "@grove/rpm";
+import type { Closure } from "./closure.js";
+import type { Pool } from "./pool.js";
+import { type RichDeps, toClauses } from "./rich.js";
+import { compareRules, Rule, RuleKind, type RuleKindValue } from "./rule.js";
+import type { SolverPackage } from "./types.js";
+
+/** Text of a dependency as libsolv prints it in problems. */
+export function depText(dep: Dependency): string {
+  return isRichDep(dep.name) ? dep.name : formatDependency(dep);
+}
+
+/**
+ * Build the package rules of every closure member, sorted in libsolv's rule order.
+ *
+ * @param pool - the pool
+ * @param rich - rich dependency formulas
+ * @param closure - the packages to make rules for
+ */
+export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: RichDeps<P>, closure: Closure): Rule[] {
+  const rules: Rule[] = [];
+  const seen = new Set<string>();
+  const member = closure.member;
+  const add = (lits: number[], kind: RuleKindValue, info: { source: number; target?: number; dep?: string }): void => {
+    if (lits.length === 2 && (lits[0] as number) > (lits[1] as number)) lits.reverse();
+    const key = lits.join(",");
+    if (seen.has(key)) return;
+    seen.add(key);
+    rules.push(new Rule(Int32Array.from(lits), kind, info));
+  };
+
+  for (const n of closure.ids) {
+    const dontfix = pool.isInstalled(n);
+    const source = pool.nevra(n);
+
+    for (const dep of pool.deps(n, "requires")) {
+      const text = depText(dep);
+      if (isRichDep(dep.name)) {
+        for (const clause of toClauses(rich.formula(dep.name, source), false, text)) {
+          const lits = reduceClause(clause, n, member);
+          if (lits === undefined) continue;
+          if (dontfix && !lits.some((lit) => lit > 0 && pool.isInstalled(lit))) continue;
+          if (lits.length === 0) add([-n], RuleKind.nothingProvides, { source: n, dep: text });
+          else add([-n, ...lits], RuleKind.requires, { source: n, dep: text });
+        }
+        continue;
+      }
+      const providers = pool.whatProvidesDep(dep);
+      if (providers.includes(n)) continue;
+      if (dontfix && !providers.some((id) => pool.isInstalled(id))) continue;
+      if (providers.length === 0) add([-n], RuleKind.nothingProvides, { source: n, dep: text });
+      else add([-n, ...providers], RuleKind.requires, { source: n, dep: text });
+    }
+
+    for (const dep of pool.deps(n, "conflicts")) {
+      const text = depText(dep);
+      if (isRichDep(dep.name)) {
+        for (const clause of toClauses(rich.formula(dep.name, source), true, text)) {
+          const lits = reduceClause(clause, n, member);
+          if (lits === undefined) continue;
+          const target = lits.length === 1 && (lits[0] as number) < 0 ? -(lits[0] as number) : 0;
+          if (dontfix && target !== 0 && pool.isInstalled(target)) continue;
+          add([-n, ...lits], RuleKind.conflicts, { source: n, target, dep: text });
+        }
+        continue;
+      }
+      for (const other of pool.whatProvidesDep(dep)) {
+        if (other === n || member[other] !== 1) continue;
+        if (dontfix && pool.isInstalled(other)) continue;
+        add([-n, -other], RuleKind.conflicts, { source: n, target: other, dep: text });
+      }
+    }
+
+    for (const dep of pool.deps(n, "obsoletes")) {
+      const text = depText(dep);
+      for (const other of pool.obsoletedBy(dep)) {
+        if (other === n || member[other] !== 1) continue;
+        if (dontfix && pool.isInstalled(other)) continue;
+        const kind = dontfix ? RuleKind.installedObsoletes : RuleKind.obsoletes;
+        add([-n, -other], kind, { source: n, target: other, dep: text });
+      }
+    }
+
+    for (const other of pool.byName.get(pool.name[n] as string) ?? []) {
+      if (other === n || member[other] !== 1) continue;
+      if (dontfix && pool.isInstalled(other)) continue;
+      add([-n, -other], RuleKind.sameName, { source: Math.min(n, other), target: Math.max(n, other) });
+    }
+  }
+  return rules.sort(compareRules);
+}
+
+/**
+ * Simplify a clause for package `n`: `undefined` when it is always satisfied (it contains `n` itself, or says
+ * "not X" for a package outside the closure, which is never installed); literals of packages outside the
+ * closure that can never become true are dropped.
+ */
+function reduceClause(clause: readonly number[], n: number, member: Uint8Array): number[] | undefined {
+  const out: number[] = [];
+  for (const lit of clause) {
+    if (lit === n) return undefined;
+    if (lit === -n) continue;
+    const v = lit > 0 ? lit : -lit;
+    if (member[v] !== 1) {
+      if (lit < 0) return undefined;
+      continue;
+    }
+    out.push(lit);
+  }
+  return out;
+}

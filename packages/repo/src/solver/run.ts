@@ -1,0 +1,609 @@
+/**
+ * The decision procedure, modelled on libsolv's `solver_run_sat` so that results match dnf's: assertions
+ * first, then the requests, then the installed packages, then every unfulfilled rule in rule order (rules
+ * with a single best candidate before ambiguous ones), then weak dependencies, then a minimisation pass over
+ * earlier choices. Every decision is propagated; a conflict is analysed into a learnt rule and the search
+ * backjumps (CDCL), so a solution is found whenever one exists. A conflict among assertions is a problem:
+ * its proof is recorded, the requests involved are disabled, and solving restarts to find further problems.
+ * @packageDocumentation
+ */
+import { isRichDep } from "@grove/rpm";
+import type { Closure } from "./closure.js";
+import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
+import type { Pool } from "./pool.js";
+import { evaluate, type Formula, type RichDeps, toClauses } from "./rich.js";
+import type { Rule } from "./rule.js";
+import { Sat } from "./sat.js";
+import type { SolverPackage } from "./types.js";
+
+/** Reason codes kept with decisions. */
+export const DecisionReason = {
+  /** Implied by a rule, or chosen to fulfil a dependency. */
+  dependency: 0,
+  /** Chosen for a request. */
+  request: 1,
+  /** Chosen as a weak dependency (Recommends/Supplements). */
+  weak: 2,
+} as const;
+
+/** The rules and settings of one solve. */
+export interface RunInput<P extends SolverPackage> {
+  /** The pool. */
+  readonly pool: Pool<P>;
+  /** Rich dependency formulas. */
+  readonly rich: RichDeps<P>;
+  /** The packages rules were made for. */
+  readonly closure: Closure;
+  /** Package rules, in libsolv order. */
+  readonly packageRules: readonly Rule[];
+  /** One rule per installed package that must stay or be replaced. */
+  readonly updateRules: readonly Rule[];
+  /** One rule per request. */
+  readonly jobRules: readonly Rule[];
+  /** dnf best=True rules. */
+  readonly bestRules: readonly Rule[];
+  /** Installed packages to upgrade (1 per solvable id), undefined when none. */
+  readonly updateMap: Uint8Array | undefined;
+  /** Upgrade candidates of each installed package, by solvable id. */
+  readonly updateCandidates: ReadonlyMap<number, readonly number[]>;
+  /** Install weak dependencies. */
+  readonly weakDeps: boolean;
+}
+
+interface Branch {
+  level: number;
+  cands: number[];
+  tried: boolean[];
+  reason: number;
+}
+
+/** One run of the solver over fixed rules. */
+export class Run<P extends SolverPackage> implements PolicyContext {
+  /** The pool. */
+  readonly pool: Pool<SolverPackage>;
+  /** The assignment state. */
+  readonly sat: Sat;
+  /** Per solvable: 0 undecided, `+level` installed, `-level` not installed. */
+  readonly decision: Int32Array;
+  /** The proofs of the problems found (non-empty means unsolvable). */
+  readonly problems: Rule[][] = [];
+
+  private readonly input: RunInput<P>;
+  private readonly scanRules: Rule[];
+  private readonly allRules: Rule[];
+  private branches: Branch[] = [];
+  private readonly recommendsMap: Uint8Array;
+  private readonly suggestsMap: Uint8Array;
+  private recommendsIndex = -1;
+  private readonly installedIds: number[];
+
+  /** @param input - rules and settings */
+  constructor(input: RunInput<P>) {
+    this.input = input;
+    this.pool = input.pool as unknown as Pool<SolverPackage>;
+    this.sat = new Sat(input.pool.count);
+    this.decision = this.sat.decision;
+    this.scanRules = [...input.packageRules, ...input.updateRules, ...input.jobRules, ...input.bestRules];
+    this.allRules = this.scanRules;
+    this.recommendsMap = new Uint8Array(input.pool.count + 1);
+    this.suggestsMap = new Uint8Array(input.pool.count + 1);
+    this.installedIds = input.closure.ids.filter((id) => input.pool.isInstalled(id));
+  }
+
+  /**
+   * Solve.
+   *
+   * @returns true when a solution was found (read {@link Run.decision}); false when problems were recorded
+   */
+  solve(): boolean {
+    let level = 0;
+    let systemLevel = 1;
+    for (;;) {
+      if (level <= 0) {
+        if (level < 0) break;
+        level = this.makeRuleDecisions();
+        if (level <= 0) continue;
+        const conflict = this.sat.propagate(1);
+        if (conflict !== undefined) {
+          level = this.analyzeUnsolvable(conflict);
+          continue;
+        }
+        systemLevel = level + 1;
+      }
+      if (level < systemLevel) {
+        const before = level;
+        level = this.resolveJobRules(level);
+        if (level < before) continue;
+        systemLevel = level + 1;
+      }
+      if (level < systemLevel && this.installedIds.length > 0) {
+        const before = level;
+        level = this.resolveInstalled(level);
+        if (level < before) continue;
+        systemLevel = level + 1;
+      }
+      if (level < systemLevel) systemLevel = level;
+      const before = level;
+      level = this.resolveDependencies(level);
+      if (level < before) continue;
+      if (this.input.weakDeps) {
+        const weak = this.resolveWeak(level);
+        level = weak.level;
+        if (weak.rerun) continue;
+      }
+      const minimized = this.minimize(level);
+      if (minimized !== undefined) {
+        level = minimized;
+        continue;
+      }
+      break;
+    }
+    return this.problems.length === 0 && level > 0;
+  }
+
+  /** Reason code of each true solvable's decision, by id. */
+  decisionReasons(): Map<number, number> {
+    const out = new Map<number, number>();
+    const trail = this.sat.trail;
+    for (let i = 0; i < trail.length; i++) {
+      const lit = trail[i] as number;
+      if (lit > 0) out.set(lit, this.sat.trailReason[i] as number);
+    }
+    return out;
+  }
+
+  // ---- PolicyContext -------------------------------------------------------------------------------------
+
+  /** Recommended by an installed package, or supplementing installed packages. */
+  isRecommended(id: number): boolean {
+    this.updateRecommendsMap();
+    return this.recommendsMap[id] === 1 || this.isSupplementing(id);
+  }
+
+  /** Suggested by an installed package, or enhancing installed packages. */
+  isSuggested(id: number): boolean {
+    this.updateRecommendsMap();
+    return this.suggestsMap[id] === 1 || this.depsFulfilled(id, "enhances");
+  }
+
+  // ---- phases --------------------------------------------------------------------------------------------
+
+  /** Level 1: assert every enabled unit rule. Returns 1, or what problem analysis returns. */
+  private makeRuleDecisions(): number {
+    const sat = this.sat;
+    sat.reset();
+    this.branches = [];
+    this.recommendsIndex = -1;
+    sat.clearWatches();
+    for (const rule of this.allRules) {
+      if (rule.disabled || rule.lits.length < 2) continue;
+      rule.w1 = 0;
+      rule.w2 = 1;
+      sat.watch(rule);
+    }
+    for (const rule of this.allRules) {
+      if (rule.disabled || rule.lits.length !== 1) continue;
+      const lit = rule.lits[0] as number;
+      const value = sat.value(lit);
+      if (value > 0) continue;
+      if (value === 0) {
+        sat.assign(lit, 1, rule, this.reasonFor(rule));
+        continue;
+      }
+      return this.analyzeUnsolvable(rule);
+    }
+    return 1;
+  }
+
+  private resolveJobRules(startLevel: number): number {
+    let level = startLevel;
+    const jobs = this.input.jobRules;
+    for (let i = 0; i < jobs.length; i++) {
+      const rule = jobs[i] as Rule;
+      if (rule.disabled) continue;
+      let dq: number[] = [];
+      let satisfied = false;
+      for (const lit of rule.lits) {
+        const value = this.sat.value(lit);
+        if (value > 0) {
+          satisfied = true;
+          break;
+        }
+        if (value === 0) dq.push(lit);
+      }
+      if (satisfied || dq.length === 0) continue;
+      if (dq.length > 1 && this.installedIds.length > 0) {
+        const updating = dq.some((id) => this.pool.isInstalled(id) && this.input.updateMap?.[id] === 1);
+        if (!updating) {
+          const installed = dq.filter((id) => this.pool.isInstalled(id));
+          if (installed.length > 0) dq = installed;
+        }
+      }
+      const before = level;
+      level = this.selectAndInstall(level, dq, DecisionReason.request);
+      if (level <= before) {
+        if (level === before) {
+          i--;
+          continue;
+        }
+        if (level < startLevel) return level;
+        i = -1;
+      }
+    }
+    return level;
+  }
+
+  private resolveInstalled(startLevel: number): number {
+    let level = startLevel;
+    for (let i = 0; i < this.installedIds.length; i++) {
+      const id = this.installedIds[i] as number;
+      if (this.decision[id] !== 0) continue;
+      const before = level;
+      if (this.input.updateMap?.[id] === 1) {
+        const candidates = this.input.updateCandidates.get(id) ?? [];
+        if (candidates.some((c) => (this.decision[c] as number) > 0)) continue;
+        const dq = candidates.filter((c) => this.decision[c] === 0);
+        if (dq.length > 0) {
+          level = this.selectAndInstall(level, dq, DecisionReason.dependency);
+        } else level = this.setPropagateLearn(level, id, DecisionReason.dependency);
+      } else level = this.setPropagateLearn(level, id, DecisionReason.dependency);
+      if (level <= before) {
+        if (level < startLevel) return level;
+        i = -1;
+      }
+    }
+    return level;
+  }
+
+  private resolveDependencies(startLevel: number): number {
+    let level = startLevel;
+    const decision = this.decision;
+    const learnt = this.sat.learnt;
+    const fixed = this.scanRules;
+    let postponed = 0;
+    const dq: number[] = [];
+    for (let i = 0, n = 0; ; i++, n++) {
+      const total = fixed.length + learnt.length;
+      if (n >= total) {
+        if (postponed <= 0) break;
+        i = postponed - 1;
+        postponed = -1;
+        n = 0;
+      }
+      if (i >= total) i = 0;
+      const rule = (i < fixed.length ? fixed[i] : learnt[i - fixed.length]) as Rule;
+      if (rule.disabled) continue;
+      const lits = rule.lits;
+      const first = lits[0] as number;
+      if (first < 0 && (decision[-first] as number) <= 0) continue;
+      dq.length = 0;
+      let fulfilled = false;
+      for (let k = 0; k < lits.length; k++) {
+        const lit = lits[k] as number;
+        if (lit < 0) {
+          if ((decision[-lit] as number) <= 0) {
+            fulfilled = true;
+            break;
+          }
+        } else {
+          const d = decision[lit] as number;
+          if (d > 0) {
+            fulfilled = true;
+            break;
+          }
+          if (d === 0) dq.push(lit);
+        }
+      }
+      if (fulfilled || dq.length === 0) continue;
+      let choice = [...dq];
+      if (choice.length > 1 && postponed >= 0) {
+        filterUnwanted(this, choice, PolicyMode.chooseNoReorder);
+        if (choice.length > 1) {
+          if (postponed === 0) postponed = i + 1;
+          continue;
+        }
+      }
+      level = this.selectAndInstall(level, choice, DecisionReason.dependency);
+      choice = [];
+      if (level < startLevel) break;
+      n = 0;
+    }
+    return level;
+  }
+
+  private resolveWeak(startLevel: number): { level: number; rerun: boolean } {
+    let level = startLevel;
+    const pool = this.input.pool;
+    const decision = this.decision;
+    const recommended: number[] = [];
+    const supplemented: number[] = [];
+    const seen = new Set<number>();
+    for (const id of this.input.closure.ids) {
+      const d = decision[id] as number;
+      if (d < 0) continue;
+      if (d > 0) {
+        if (pool.isInstalled(id)) continue;
+        for (const rec of pool.deps(id, "recommends")) {
+          for (const candidate of this.weakCandidates(id, rec.name, rec.flags, rec.evr)) {
+            if (!seen.has(candidate)) {
+              seen.add(candidate);
+              recommended.push(candidate);
+            }
+          }
+        }
+      } else if (pool.deps(id, "supplements").length > 0 && this.isSupplementing(id)) {
+        supplemented.push(id);
+      }
+    }
+    let dq = recommended;
+    let dqs = supplemented;
+    if (this.installedIds.length > 0 && (dq.length > 0 || dqs.length > 0)) {
+      const obsoleted = new Set<number>();
+      for (const id of this.installedIds) {
+        if ((decision[id] as number) <= 0) continue;
+        for (const obs of pool.deps(id, "obsoletes")) for (const other of pool.obsoletedBy(obs)) obsoleted.add(other);
+      }
+      dq = dq.filter((id) => !obsoleted.has(id));
+      dqs = dqs.filter((id) => !obsoleted.has(id) && this.supplementsNewPackages(id));
+    }
+    for (const id of dqs) if (!dq.includes(id)) dq.push(id);
+    if (dq.length === 0) return { level, rerun: false };
+    if (dq.length === 1) return { level: this.setPropagateLearn(level, dq[0] as number, DecisionReason.weak), rerun: true };
+    filterUnwanted(this, dq, PolicyMode.recommend);
+    const best = new Set(dq);
+    dqs = dqs.filter((id) => best.has(id));
+    if (dqs.length > 1) filterUnwanted(this, dqs, PolicyMode.supplement);
+    const decisionCount = this.sat.trail.length;
+    for (const id of dqs) {
+      if (decision[id] !== 0) continue;
+      const before = level;
+      level = this.setPropagateLearn(level, id, DecisionReason.weak);
+      if (level <= before) return { level, rerun: true };
+    }
+    if (this.sat.trail.length < decisionCount) return { level, rerun: true };
+    for (let i = 0; i < decisionCount; i++) {
+      const id = this.sat.trail[i] as number;
+      if (id < 0 || pool.isInstalled(id)) continue;
+      for (const rec of pool.deps(id, "recommends")) {
+        const choice = this.weakCandidates(id, rec.name, rec.flags, rec.evr).filter((c) => best.has(c));
+        if (choice.length === 0) continue;
+        if (choice.length > 1) filterUnwanted(this, choice, PolicyMode.choose);
+        if (choice.length > 1) this.createBranch(level, choice, DecisionReason.weak);
+        const before = level;
+        level = this.setPropagateLearn(level, choice[0] as number, DecisionReason.weak);
+        if (level <= before || this.sat.trail.length < decisionCount) return { level, rerun: true };
+      }
+    }
+    return { level, rerun: true };
+  }
+
+  /**
+   * libsolv's auto-minimisation: if an alternative not taken at some earlier choice got installed anyway
+   * later, or a recommended alternative was passed over for one nobody recommends, go back and take it.
+   */
+  private minimize(level: number): number | undefined {
+    if (this.branches.length === 0) return undefined;
+    this.updateRecommendsMap();
+    let take: { branch: number; cand: number } | undefined;
+    for (let b = this.branches.length - 1; b >= 0; b--) {
+      const branch = this.branches[b] as Branch;
+      const l = branch.level;
+      let recommendedIndex = -1;
+      let found = false;
+      for (let k = 0; k < branch.cands.length; k++) {
+        if (branch.tried[k] === true) continue;
+        const id = branch.cands[k] as number;
+        if ((this.decision[id] as number) > l) {
+          take = { branch: b, cand: k };
+          recommendedIndex = -1;
+          found = true;
+          break;
+        }
+        if (recommendedIndex < 0 && this.isRecommended(id)) recommendedIndex = k;
+      }
+      if (found || recommendedIndex < 0) continue;
+      for (let k = 0; k < branch.cands.length; k++) {
+        if (branch.tried[k] !== true) continue;
+        const id = branch.cands[k] as number;
+        if (this.decision[id] !== l + 1) continue;
+        if (this.replacesInstalled(id)) continue;
+        if (!this.isRecommended(id)) {
+          take = { branch: b, cand: recommendedIndex };
+          break;
+        }
+      }
+    }
+    if (take === undefined) return undefined;
+    void level;
+    return this.takeBranch(take.branch, take.cand);
+  }
+
+  // ---- decisions -----------------------------------------------------------------------------------------
+
+  private selectAndInstall(level: number, dq: number[], reason: number): number {
+    if (dq.length > 1) filterUnwanted(this, dq, PolicyMode.choose);
+    if (dq.length > 1 && this.installedIds.length > 0) {
+      const replacing = dq.filter((id) => this.replacesInstalled(id));
+      if (replacing.length > 0 && replacing.length < dq.length) {
+        dq.length = 0;
+        dq.push(...replacing);
+      }
+    }
+    if (dq.length > 1) this.createBranch(level, dq, reason);
+    return this.setPropagateLearn(level, dq[0] as number, reason);
+  }
+
+  private createBranch(level: number, dq: readonly number[], reason: number): void {
+    this.branches.push({ level, cands: [...dq], tried: dq.map((_, k) => k === 0), reason });
+  }
+
+  private takeBranch(index: number, cand: number): number {
+    const branch = this.branches[index] as Branch;
+    branch.tried[cand] = true;
+    this.branches.length = index + 1;
+    this.sat.revert(branch.level);
+    if (this.recommendsIndex > this.sat.trail.length) this.recommendsIndex = -1;
+    return this.setPropagateLearn(branch.level, branch.cands[cand] as number, branch.reason);
+  }
+
+  /**
+   * Decide `lit` at a new level (when non-zero) and propagate; on conflict learn, backjump and repeat.
+   *
+   * @returns the new level; below the old one after a backjump; 0 after recording a problem; -1 when hopeless
+   */
+  private setPropagateLearn(startLevel: number, lit: number, reason: number): number {
+    let level = startLevel;
+    const sat = this.sat;
+    if (lit !== 0) {
+      level++;
+      sat.assign(lit, level, undefined, reason);
+    }
+    for (;;) {
+      const conflict = sat.propagate(level);
+      if (conflict === undefined) break;
+      if (level === 1) return this.analyzeUnsolvable(conflict);
+      const learnt = sat.analyze(conflict, level);
+      level = learnt.level;
+      this.revert(level);
+      sat.assign(learnt.rule.lits[0] as number, level, learnt.rule);
+    }
+    return level;
+  }
+
+  private revert(level: number): void {
+    this.sat.revert(level);
+    while (this.branches.length > 0 && (this.branches[this.branches.length - 1] as Branch).level >= level) {
+      this.branches.pop();
+    }
+    if (this.recommendsIndex > this.sat.trail.length) this.recommendsIndex = -1;
+  }
+
+  /** Record the proof of a conflict at level 1 and disable the requests involved. */
+  private analyzeUnsolvable(conflict: Rule): number {
+    const proof = this.sat.proof(conflict);
+    this.problems.push(proof);
+    const culprits = proof.filter((rule) => !rule.isPackageRule);
+    if (culprits.length === 0) return -1;
+    for (const rule of culprits) rule.disabled = true;
+    this.sat.reset();
+    return 0;
+  }
+
+  private reasonFor(rule: Rule): number {
+    return rule.kind === "job" || rule.kind === "best" ? DecisionReason.request : DecisionReason.dependency;
+  }
+
+  // ---- weak dependency helpers ---------------------------------------------------------------------------
+
+  /** Undecided packages that would fulfil a Recommends of `id` that is not fulfilled yet. */
+  private weakCandidates(id: number, name: string, flags: number, evr: string): number[] {
+    const decision = this.decision;
+    if (isRichDep(name)) {
+      const out: number[] = [];
+      const formula = this.input.rich.formula(name, this.input.pool.nevra(id));
+      if (evaluate(formula, (p) => (decision[p] as number) > 0)) return out;
+      for (const clause of toClauses(formula, false, name)) {
+        let open = true;
+        for (const lit of clause) {
+          const installed = (decision[lit > 0 ? lit : -lit] as number) > 0;
+          if ((lit > 0 && installed) || (lit < 0 && !installed)) {
+            open = false;
+            break;
+          }
+        }
+        if (!open) continue;
+        for (const lit of clause) if (lit > 0 && decision[lit] === 0 && !out.includes(lit)) out.push(lit);
+      }
+      return out;
+    }
+    const providers = this.input.pool.whatProvides(name, flags, evr);
+    const out: number[] = [];
+    for (const p of providers) {
+      const d = decision[p] as number;
+      if (d > 0) return [];
+      if (d === 0 && this.input.closure.member[p] === 1) out.push(p);
+    }
+    return out;
+  }
+
+  private isSupplementing(id: number): boolean {
+    return this.depsFulfilled(id, "supplements");
+  }
+
+  /** libsolv's "already installed" filter: a supplement counts only when new packages fulfil it. */
+  private supplementsNewPackages(id: number): boolean {
+    const pool = this.input.pool;
+    const newTrue = (p: number): boolean => (this.decision[p] as number) > 0 && !pool.isInstalled(p);
+    for (const dep of pool.deps(id, "supplements")) {
+      if (isRichDep(dep.name)) {
+        const formula = this.input.rich.formula(dep.name, pool.nevra(id));
+        if (evaluate(formula, (p) => (this.decision[p] as number) > 0) && someAtom(formula, newTrue)) return true;
+      } else if (pool.whatProvidesDep(dep).some(newTrue)) return true;
+    }
+    return false;
+  }
+
+  private depsFulfilled(id: number, kind: "supplements" | "enhances"): boolean {
+    const pool = this.input.pool;
+    const installed = (p: number): boolean => (this.decision[p] as number) > 0;
+    for (const dep of pool.deps(id, kind)) {
+      if (isRichDep(dep.name)) {
+        if (evaluate(this.input.rich.formula(dep.name, pool.nevra(id)), installed)) return true;
+      } else if (pool.whatProvidesDep(dep).some(installed)) return true;
+    }
+    return false;
+  }
+
+  private updateRecommendsMap(): void {
+    const pool = this.input.pool;
+    const trail = this.sat.trail;
+    if (this.recommendsIndex < 0) {
+      this.recommendsMap.fill(0);
+      this.suggestsMap.fill(0);
+      this.recommendsIndex = 0;
+    }
+    while (this.recommendsIndex < trail.length) {
+      const id = trail[this.recommendsIndex++] as number;
+      if (id < 0) continue;
+      this.markWeak(id, "recommends", this.recommendsMap);
+      this.markWeak(id, "suggests", this.suggestsMap);
+    }
+  }
+
+  private markWeak(id: number, kind: "recommends" | "suggests", map: Uint8Array): void {
+    const pool = this.input.pool;
+    for (const dep of pool.deps(id, kind)) {
+      if (!isRichDep(dep.name)) {
+        for (const p of pool.whatProvidesDep(dep)) map[p] = 1;
+        continue;
+      }
+      const clauses = toClauses(this.input.rich.formula(dep.name, pool.nevra(id)), false, dep.name);
+      for (const clause of clauses) {
+        if (clause.some((lit) => lit < 0 && (this.decision[-lit] as number) <= 0)) continue;
+        for (const lit of clause) if (lit > 0) map[lit] = 1;
+      }
+    }
+  }
+
+  /** True when installing `id` replaces an installed package (same name, or obsoletes one). */
+  private replacesInstalled(id: number): boolean {
+    const pool = this.input.pool;
+    if (pool.isInstalled(id)) return true;
+    if ((pool.byName.get(pool.name[id] as string) ?? []).some((other) => pool.isInstalled(other))) return true;
+    for (const obs of pool.deps(id, "obsoletes")) {
+      if (pool.obsoletedBy(obs).some((other) => pool.isInstalled(other))) return true;
+    }
+    return false;
+  }
+}
+
+function someAtom(formula: Formula, test: (id: number) => boolean): boolean {
+  switch (formula.op) {
+    case "atom":
+      return formula.ids.some(test);
+    case "not":
+      return false;
+    default:
+      return formula.args.some((arg) => someAtom(arg, test));
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The RPM importer: packages into a grove store on top of `@grove/core`'s `importEntries`.
+ * @packageDocumentation
+ */
+export {
+  capabilityXattr,
+  encodeVfsCapV2,
+  type FileCapabilitySets,
+  parseCapabilityText,
+} from "./file-capabilities.js";
+export {
+  type ImportRpmOptions,
+  type ImportRpmResult,
+  importRpm,
+  type RpmCommitMetadata,
+  rpmRefName,
+} from "./import-rpm.js";
+export { UNRESOLVED_ID } from "./rpm-entries.js";

@@ -1,0 +1,144 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/** Compressed chunks handed to the worker but not yet decoded, at most. */
+const MAX_CHUNKS_IN_FLIGHT = 4;
+/** Decoded bytes waiting for the consumer, at most, before the worker gets more input. */
+const MAX_QUEUED_OUTPUT = 16 << 20;
+
+/** Messages from the worker. */
+type WorkerMessage =
+  | { type: "out"; chunks: Uint8Array[] }
+  | { type: "done" }
+  | { type: "error"; message: string; name: string };
+
+/**
+ * The worker's program. It runs as an `eval` worker (so it works the same from `src` under a test runner and
+ * from `dist`); it must not reference anything outside its body. `workerData.bindingPath` is zstd-napi's binding.
+ */
+function zstdWorkerMain(): void {
+  const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
+  type Context = { decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number] };
+  const binding = require((workerData as { bindingPath: string }).bindingPath) as { DCtx: new () => Context };
+  const context = new binding.DCtx();
+  const port = parentPort as NonNullable<typeof parentPort>;
+  let inFrame = false;
+  port.on("message", (message: { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
+    try {
+      if (message.type === "end") {
+        if (inFrame) {
+          port.postMessage({
+            type: "error",
+            message: "zstd stream ended in the middle of a frame",
+            name: "ZstdTruncatedError",
+          });
+        } else {
+          port.postMessage({ type: "done" });
+        }
+        return;
+      }
+      let src = message.chunk;
+      const chunks: Uint8Array[] = [];
+      for (;;) {
+        // allocUnsafeSlow: every chunk owns its ArrayBuffer, so it can be transferred without detaching a pool.
+        const dst = Buffer.allocUnsafeSlow(1 << 20);
+        const [remaining, produced, consumed] = context.decompressStream(dst, src);
+        src = src.subarray(consumed);
+        if (produced > 0) chunks.push(dst.subarray(0, produced));
+        inFrame = remaining !== 0;
+        if (src.length === 0 && (produced < dst.length || remaining === 0)) break;
+      }
+      port.postMessage(
+        { type: "out", chunks },
+        chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+      );
+    } catch (err) {
+      const error = err as Error;
+      port.postMessage({ type: "error", message: String(error?.message ?? err), name: String(error?.name ?? "Error") });
+    }
+  });
+}
+
+const WORKER_SOURCE = `(${zstdWorkerMain.toString()})()`;
+
+let bindingPath: string | undefined;
+
+/**
+ * Decompresses a zstd stream on a worker thread with zstd-napi, so that decoding overlaps with the parsing
+ * and hashing done on the main thread. Output chunks are transferred, not copied. Worth it for large payloads
+ * only: starting the worker costs a few milliseconds.
+ */
+export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding.js");
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath } });
+  const ready: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let inFlight = 0;
+  let finished = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  worker.on("message", (message: WorkerMessage) => {
+    if (message.type === "out") {
+      inFlight--;
+      for (const chunk of message.chunks) {
+        ready.push(chunk);
+        queuedBytes += chunk.length;
+      }
+    } else if (message.type === "done") {
+      finished = true;
+    } else {
+      failure = Object.assign(new Error(message.message), { name: message.name });
+    }
+    notify();
+  });
+  worker.on("error", (err) => {
+    failure ??= err;
+    notify();
+  });
+  worker.on("exit", (code) => {
+    if (!finished) failure ??= new Error(`zstd worker exited with code ${code}`);
+    notify();
+  });
+
+  const source = input[Symbol.asyncIterator]();
+  let inputDone = false;
+  try {
+    for (;;) {
+      while (
+        !inputDone &&
+        failure === undefined &&
+        inFlight < MAX_CHUNKS_IN_FLIGHT &&
+        queuedBytes < MAX_QUEUED_OUTPUT
+      ) {
+        const next = await source.next();
+        if (next.done) {
+          inputDone = true;
+          worker.postMessage({ type: "end" });
+        } else {
+          inFlight++;
+          worker.postMessage({ type: "data", chunk: next.value });
+        }
+      }
+      const chunk = ready.shift();
+      if (chunk !== undefined) {
+        queuedBytes -= chunk.length;
+        yield chunk;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    worker.removeAllListeners("exit");
+    await worker.terminate();
+    if (!inputDone) await source.return?.();
+  }
+}
