@@ -17,7 +17,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -83,7 +83,8 @@ async function loadCorpus(name: string, dir: string): Promise<Corpus> {
         corpus.sha256.set(file, r.sha256);
         const commit = await store.readCommit(r.commitId);
         corpus.entries += commit.entries.length;
-        for (const e of commit.entries) if (e.type === "file" && e.object !== undefined) corpus.payloadBytes += e.size ?? 0;
+        for (const e of commit.entries)
+          if (e.type === "file" && e.object !== undefined) corpus.payloadBytes += e.size ?? 0;
       } catch {
         // refused by grove (broken package): left out of both sides
       }
@@ -117,8 +118,8 @@ async function timeGroveProcesses(corpus: Corpus, procs: number): Promise<Timing
     await initStore(storeDir);
     const lists: string[][] = Array.from({ length: procs }, () => []);
     // Deal by size so the halves take about as long.
-    const bySize = [...corpus.files].sort((a, b) => readFileSync(b).length - readFileSync(a).length);
-    bySize.forEach((f, i) => lists[i % procs]!.push(f));
+    const bySize = [...corpus.files].sort((a, b) => statSync(b).size - statSync(a).size);
+    for (const [i, f] of bySize.entries()) lists[i % procs]!.push(f);
     const listFiles: string[] = [];
     for (const [i, list] of lists.entries()) {
       const lf = path.join(storeDir, `list-${i}.json`);
@@ -197,7 +198,10 @@ async function runChild(storeDir: string, listFile: string): Promise<void> {
 
 function fmt(t: Timing, corpus: Corpus): string {
   const mbs = corpus.payloadBytes / 1e6 / t.seconds;
-  const cpu = t.cpuSeconds === undefined ? "" : `  cpu ${t.cpuSeconds.toFixed(2)} s (${(t.cpuSeconds / t.seconds).toFixed(2)} cores)`;
+  const cpu =
+    t.cpuSeconds === undefined
+      ? ""
+      : `  cpu ${t.cpuSeconds.toFixed(2)} s (${(t.cpuSeconds / t.seconds).toFixed(2)} cores)`;
   return `  ${t.label.padEnd(40)} ${t.seconds.toFixed(3).padStart(8)} s  ${mbs.toFixed(1).padStart(7)} MB/s${cpu}`;
 }
 

@@ -12,6 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable, type Transform } from "node:stream";
@@ -33,6 +34,9 @@ const { decompressPayload } = (await import(
 const { readRpmFile } = (await import(
   new URL("read-rpm.js", rpmDist).href
 )) as typeof import("../packages/rpm/dist/read-rpm.js");
+const { readFileChunks } = (await import(
+  new URL("read-file-chunks.js", rpmDist).href
+)) as typeof import("../packages/rpm/dist/read-file-chunks.js");
 
 type Compressor = "none" | "gzip" | "bzip2" | "xz" | "lzma" | "zstd";
 
@@ -53,10 +57,12 @@ interface Options {
   runs: number;
   compressors: Compressor[];
   candidates: string | undefined;
+  /** Internal: measure one candidate (child process of `--candidates`). */
+  one: { compressor: Compressor; name: string } | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizeMb: 100, runs: 5, compressors: ALL, candidates: undefined };
+  const options: Options = { sizeMb: 100, runs: 5, compressors: ALL, candidates: undefined, one: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -64,7 +70,10 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--runs" && value !== undefined) options.runs = Number(value);
     else if (arg === "--compressors" && value !== undefined) options.compressors = value.split(",") as Compressor[];
     else if (arg === "--candidates" && value !== undefined) options.candidates = path.resolve(value);
-    else throw new Error(`unknown argument ${arg}`);
+    else if (arg === "--one" && value !== undefined && argv[i + 2] !== undefined) {
+      options.one = { compressor: value as Compressor, name: argv[i + 2] as string };
+      i++;
+    } else throw new Error(`unknown argument ${arg}`);
     i++;
   }
   return options;
@@ -171,14 +180,23 @@ async function payloadOffset(file: string): Promise<{ offset: number; payloadSiz
   return { offset: reader.position, payloadSize: headers.payloadSize ?? 0 };
 }
 
-/** grove's decompressor alone: read the file from the payload offset, decompress, count. */
+/**
+ * grove's decompressor alone, fed exactly as in a full read (same file reader, headers parsed without
+ * verification), decompressing and counting.
+ */
 async function rawDecompress(file: string, compressor: Compressor): Promise<number> {
-  const { offset, payloadSize } = await payloadOffset(file);
-  let bytes = 0;
-  for await (const chunk of decompressPayload(compressor, fileChunks(file, offset), file, payloadSize)) {
-    bytes += chunk.length;
+  const handle = await open(file, "r");
+  try {
+    const reader = new ByteReader(readFileChunks(handle), file);
+    const headers = await readPackageHeaders(reader, { verify: false });
+    let bytes = 0;
+    for await (const chunk of decompressPayload(compressor, reader.rest(), file, headers.payloadSize ?? 0)) {
+      bytes += chunk.length;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
   }
-  return bytes;
 }
 
 /** grove's full payload reading: headers, decompression, cpio, every digest. */
@@ -267,8 +285,12 @@ function candidates(dir: string): Record<Compressor, Record<string, Candidate>> 
   const load = createRequire(path.join(dir, "node_modules", "index.js"));
   // biome-ignore lint/suspicious/noExplicitAny: third-party modules without types, loaded dynamically
   const req = (name: string): any => load(name);
-  const importFrom = (name: string): Promise<Record<string, unknown>> =>
-    import(load.resolve(name)) as Promise<Record<string, unknown>>;
+  // CommonJS packages imported from ESM put their exports under `default`.
+  const importFrom = async (name: string): Promise<Record<string, unknown>> => {
+    const module = (await import(load.resolve(name))) as Record<string, unknown>;
+    const keys = Object.keys(module).filter((key) => key !== "__esModule");
+    return keys.length === 1 && keys[0] === "default" ? (module.default as Record<string, unknown>) : module;
+  };
   return {
     none: {},
     gzip: {
@@ -313,8 +335,10 @@ function candidates(dir: string): Record<Compressor, Record<string, Candidate>> 
       "lzma-native (async)": (input) => countThrough(input, req("lzma-native").createDecompressor()),
       "node-liblzma@4 (createUnxz)": async (input) =>
         countThrough(input, ((await importFrom("node-liblzma")).createUnxz as () => Transform)()),
-      "xz-compat (pure JS)": async (input) =>
-        countThrough(input, ((await importFrom("xz-compat")).createXZDecoder as () => Transform)()),
+      "xz-compat (pure JS)": async (input) => {
+        process.env.LZMA_NATIVE_DISABLE = "1"; // else it delegates to lzma-native (or installs it at run time)
+        return countThrough(input, ((await importFrom("xz-compat")).createXZDecoder as () => Transform)());
+      },
     },
     lzma: {
       "lzma-native (async)": (input) => countThrough(input, req("lzma-native").createDecompressor()),
@@ -342,30 +366,91 @@ function candidates(dir: string): Record<Compressor, Record<string, Candidate>> 
   };
 }
 
+/** The candidates of one format, grove's own decoder first. */
+function candidatesFor(compressor: Compressor, dir: string, file: string): Record<string, Candidate> {
+  const grove: Candidate = async (input) => {
+    let bytes = 0;
+    for await (const chunk of decompressPayload(compressor, input, file, 0)) bytes += chunk.length;
+    return bytes;
+  };
+  return { "grove decompressPayload (inline)": grove, ...candidates(dir)[compressor] };
+}
+
+/** Measures one candidate in this process (run by {@link benchCandidates} in a child, for a clean peak RSS). */
+async function measureOne(options: Options, dir: string, compressor: Compressor, name: string): Promise<void> {
+  const file = buildPackages({ ...options, compressors: [compressor] }).get(compressor) as string;
+  const { offset } = await payloadOffset(file);
+  const decode = candidatesFor(compressor, dir, file)[name] as Candidate;
+  const speeds: number[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    const { bytes, seconds } = await timed(() => decode(fileChunks(file, offset)));
+    speeds.push(mbps(bytes, seconds));
+  }
+  console.log(JSON.stringify({ mbps: median(speeds), rssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** Runs one measurement of one candidate in a child process; `undefined` with the reason when it fails. */
+function measureInChild(
+  options: Options,
+  dir: string,
+  compressor: Compressor,
+  name: string,
+): { mbps: number; rssMb: number } | { failure: string } {
+  const args = [fileURLToPath(import.meta.url), "--candidates", dir, "--runs", "1"];
+  args.push("--size-mb", String(options.sizeMb), "--one", compressor, name);
+  try {
+    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return JSON.parse(out.trim().split("\n").pop() as string) as { mbps: number; rssMb: number };
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+    const reason = stderr.split("\n").find((line) => /Error/.test(line)) ?? stderr.slice(0, 100);
+    return { failure: reason.trim().slice(0, 100) };
+  }
+}
+
+/**
+ * Measures every candidate decoder, each run in a fresh process (clean peak RSS), the candidates of a format
+ * taking turns run after run so that load from elsewhere on the machine spreads evenly over them.
+ */
 async function benchCandidates(options: Options, dir: string): Promise<void> {
   const packages = buildPackages(options);
-  const table = candidates(dir);
-  console.log(`node ${process.version}, ${options.runs} runs each (median), MB/s of decompressed payload\n`);
-  console.log(row(["format", "decoder", "MB/s", "peak RSS MB (process)"]));
+  console.log(`node ${process.version}, median of ${options.runs} runs, MB/s of decompressed payload;`);
+  console.log("each run in a fresh process, the candidates of a format taking turns; peak RSS of that process\n");
+  console.log(row(["format", "decoder", "MB/s", "peak RSS MB"]));
   console.log(row(["---", "---", "---:", "---:"]));
   for (const [compressor, file] of packages) {
-    const { offset } = await payloadOffset(file);
-    for (const [name, decode] of Object.entries(table[compressor])) {
-      const speeds: number[] = [];
-      try {
-        for (let run = 0; run < options.runs; run++) {
-          const { bytes, seconds } = await timed(() => decode(fileChunks(file, offset)));
-          speeds.push(mbps(bytes, seconds));
+    const names = Object.keys(candidatesFor(compressor, dir, file));
+    const speeds = new Map<string, number[]>(names.map((name) => [name, []]));
+    const rss = new Map<string, number>();
+    const failures = new Map<string, string>();
+    for (let run = 0; run < options.runs; run++) {
+      for (const name of names) {
+        if (failures.has(name)) continue;
+        const result = measureInChild(options, dir, compressor, name);
+        if ("failure" in result) {
+          failures.set(name, result.failure);
+          continue;
         }
-        const rss = process.resourceUsage().maxRSS / 1024;
-        console.log(row([compressor, name, median(speeds).toFixed(0), rss.toFixed(0)]));
-      } catch (err) {
-        console.log(row([compressor, name, `fails: ${(err as Error).message.slice(0, 80)}`, ""]));
+        speeds.get(name)?.push(result.mbps);
+        rss.set(name, Math.max(rss.get(name) ?? 0, result.rssMb));
       }
+    }
+    for (const name of names) {
+      const failure = failures.get(name);
+      if (failure !== undefined) console.log(row([compressor, name, `fails: ${failure}`, ""]));
+      else
+        console.log(
+          row([compressor, name, median(speeds.get(name) ?? []).toFixed(0), (rss.get(name) ?? 0).toFixed(0)]),
+        );
     }
   }
 }
 
 const options = parseArgs(process.argv.slice(2));
-if (options.candidates === undefined) await benchGrove(options);
-else await benchCandidates(options, options.candidates);
+if (options.one !== undefined && options.candidates !== undefined) {
+  await measureOne(options, options.candidates, options.one.compressor, options.one.name);
+} else if (options.candidates === undefined) {
+  await benchGrove(options);
+} else {
+  await benchCandidates(options, options.candidates);
+}

@@ -45,7 +45,7 @@ describe("debianVersionToRpm", () => {
   });
 
   it("takes the revision after the last hyphen and replaces characters rpm forbids", () => {
-    expect(debianVersionToRpm("1:2.0-beta-3")).toEqual({ epoch: 1, version: "2.0.beta", release: "3" });
+    expect(debianVersionToRpm("1:2.0-beta-3")).toEqual({ epoch: 1, version: "2.0^beta", release: "3" });
     expect(debianVersionToRpm("3:1.2:3-1")).toEqual({ epoch: 3, version: "1.2.3", release: "1" });
   });
 
@@ -74,6 +74,10 @@ describe("debianVersionToRpm", () => {
       ["1.9.4-1", "1.9.4"],
       ["2.38.1-5+deb12u3", "2.38.1-5+b1"],
       ["0.5.12-2", "0.5.12-2"],
+      ["12.2.0-14+deb12u1", "12-20211113-2~"],
+      ["1.0-1-2", "1.0-2"],
+      ["1.0-1-2", "1.0.1-2"],
+      ["1:2.3-rc1-1", "1:2.3-1"],
     ];
     for (const [a, b] of pairs) {
       expect({ a, b, rpm: rpmCompare(a, b) }).toEqual({ a, b, rpm: dpkgCompare(a, b) });

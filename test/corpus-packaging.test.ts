@@ -3,7 +3,7 @@
  * the generated spec, and the RPM rpmbuild makes of it, checked with `rpm -qp` as the oracle.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, linkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -131,7 +131,10 @@ describe.skipIf(skip)("readTar", () => {
       expect(stored?.mode).toBe(0o4755);
       expect(linked?.linkTarget).toBe(stored?.path);
       expect(byPath.get("usr/bin/demo-symlink")).toMatchObject({ type: "symlink", linkTarget: "demo" });
-      expect(byPath.get("usr/share/demo/ünïcode")).toMatchObject({ type: "file", size: Buffer.byteLength("ünïcode\n") });
+      expect(byPath.get("usr/share/demo/ünïcode")).toMatchObject({
+        type: "file",
+        size: Buffer.byteLength("ünïcode\n"),
+      });
     });
   }
 
@@ -222,7 +225,11 @@ describe.skipIf(skip)("convertDeb", () => {
     expect(requires.some((r) => r.startsWith("rpmlib(RichDependencies)"))).toBe(true);
     const provides = run("rpm", ["-qp", "--provides", result.rpmPath]).trim().split("\n");
     expect(provides).toEqual(
-      expect.arrayContaining(["demo-virtual = 1:2.0-3+deb12u1", "demo-versioned = 1.5-0", "corpus-demo = 1:2.0-3+deb12u1"]),
+      expect.arrayContaining([
+        "demo-virtual = 1:2.0-3+deb12u1",
+        "demo-versioned = 1.5-0",
+        "corpus-demo = 1:2.0-3+deb12u1",
+      ]),
     );
     const conflicts = run("rpm", ["-qp", "--conflicts", result.rpmPath]).trim().split("\n");
     expect(conflicts.sort()).toEqual(["demo-legacy < 2-0", "old-demo"]);

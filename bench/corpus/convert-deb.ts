@@ -4,13 +4,13 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
-import { requireField } from "./deb822.js";
-import { type DebFileEntry, extractDebData, readDebControl } from "./deb-package.js";
 import { CONVERTER_VERSION, type ConvertedPackage } from "./converted-package.js";
-import { packageOverride, type PackageOverride } from "./package-overrides.js";
+import { type DebFileEntry, extractDebData, readDebControl } from "./deb-package.js";
+import { requireField } from "./deb822.js";
+import { type PackageOverride, packageOverride } from "./package-overrides.js";
 import { payloadFor } from "./payload-choice.js";
 import { buildRpm } from "./rpm-build.js";
 import { type ConversionVariant, specFromDeb } from "./spec-from-deb.js";
@@ -60,6 +60,34 @@ export function conversionKey(debSha256: string, name: string, variantKey: strin
     .update(JSON.stringify({ converter: CONVERTER_VERSION, deb: debSha256, variant: variantKey, override }))
     .digest("hex")
     .slice(0, 32);
+}
+
+/**
+ * Remove scratch directories that conversions killed half-way left in `<cache>/work/` (their names end in
+ * `-<pid>-<random>`; a directory whose process is gone is stale).
+ */
+export async function removeStaleWork(cacheDir: string): Promise<void> {
+  const workRoot = path.join(cacheDir, "work");
+  let names: string[];
+  try {
+    names = await readdir(workRoot);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    await rm(path.join(workRoot, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Look up a finished conversion in the cache. */

@@ -5,7 +5,7 @@
 import type { RpmEvr } from "./debian-version.js";
 
 /** Bump this whenever the conversion's output changes: it is part of every cache key. */
-export const CONVERTER_VERSION = "grove-corpus-converter-3";
+export const CONVERTER_VERSION = "grove-corpus-converter-4";
 
 /** One converted package. */
 export interface ConvertedPackage {

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
 import { type AptPackage, aptClosure, corpusClosure, essentialPackages } from "./apt-closure.js";
-import { convertDeb } from "./convert-deb.js";
+import { convertDeb, removeStaleWork } from "./convert-deb.js";
 import { CONVERTER_VERSION, type ConvertedPackage } from "./converted-package.js";
 import { type CachedDeb, ensureDebs } from "./deb-download.js";
 import { MANIFEST_FILE, placePackage, prepareOutputDir } from "./output-dir.js";
@@ -85,6 +85,7 @@ async function convertAll(
   variantKey: string,
 ): Promise<{ packages: ConvertedPackage[]; built: number; cached: number }> {
   const log = options.log ?? (() => undefined);
+  await removeStaleWork(options.cacheDir);
   let done = 0;
   let built = 0;
   const results = await mapWithLimit(debs, jobs, async (deb) => {

@@ -74,9 +74,13 @@ export async function ensureDebs(packages: readonly AptPackage[], debDir: string
   const missing: CachedDeb[] = [];
   for (const deb of debs) if (!(await present(deb.path, deb.size))) missing.push(deb);
   if (missing.length > 0) {
-    await runCommand("apt-get", ["download", "-q", ...missing.map((d) => `${d.pkg.name}:${d.pkg.arch}=${d.pkg.version}`)], {
-      cwd: debDir,
-    });
+    await runCommand(
+      "apt-get",
+      ["download", "-q", ...missing.map((d) => `${d.pkg.name}:${d.pkg.arch}=${d.pkg.version}`)],
+      {
+        cwd: debDir,
+      },
+    );
     for (const deb of missing) {
       if (!(await present(deb.path, deb.size))) {
         throw new GroveError("CORPUS_DOWNLOAD_FAILED", `apt-get download did not produce ${deb.path}`, {

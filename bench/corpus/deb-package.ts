@@ -3,7 +3,7 @@
  * tar reader from `dpkg-deb --fsys-tarfile` so every member's mode, owner name and link is known exactly.
  * @packageDocumentation
  */
-import { lstat, lutimes, mkdir, open, readFile, symlink, link as hardLink, chmod } from "node:fs/promises";
+import { chmod, link as hardLink, lstat, lutimes, mkdir, open, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
 import { parseStanzas, type Stanza } from "./deb822.js";
@@ -78,7 +78,12 @@ export async function readDebControl(debPath: string, controlDir: string): Promi
     const text = await readFile(path.join(controlDir, "conffiles"), "utf8");
     conffiles = text
       .split("\n")
-      .map((line) => line.trim().split(/\s+/).find((token) => token.startsWith("/")))
+      .map((line) =>
+        line
+          .trim()
+          .split(/\s+/)
+          .find((token) => token.startsWith("/")),
+      )
       .filter((p): p is string => p !== undefined);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

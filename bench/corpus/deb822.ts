@@ -22,9 +22,13 @@ class StanzaParser {
     if (text.trim() === "") return this.finish();
     if (text.startsWith(" ") || text.startsWith("\t")) {
       if (this.current === undefined) {
-        throw new GroveError("CORPUS_BAD_CONTROL", `${this.subject}:${lineNumber}: continuation line before any field`, {
-          subject: this.subject,
-        });
+        throw new GroveError(
+          "CORPUS_BAD_CONTROL",
+          `${this.subject}:${lineNumber}: continuation line before any field`,
+          {
+            subject: this.subject,
+          },
+        );
       }
       this.fields.set(this.current, `${this.fields.get(this.current) ?? ""}\n${text.slice(1)}`);
       return undefined;

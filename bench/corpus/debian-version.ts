@@ -8,7 +8,7 @@ import { GroveError } from "@grove/core";
 export interface RpmEvr {
   /** The epoch, or `undefined` when the Debian version has none (RPM then treats it as 0). */
   epoch: number | undefined;
-  /** The version: Debian's upstream version with characters RPM forbids replaced by `.`. */
+  /** The version: Debian's upstream version, `-` written as `^` and other characters RPM forbids as `.`. */
   version: string;
   /** The release: Debian's revision, or `0` for a native package (dpkg compares a missing revision as `0`). */
   release: string;
@@ -19,19 +19,26 @@ const RPM_VERSION_CHAR = /[A-Za-z0-9._+~^]/;
 
 const DEBIAN_VERSION = /^(?:(\d+):)?([0-9A-Za-z][A-Za-z0-9.+~:-]*?)(?:-([A-Za-z0-9.+~]+))?$/;
 
-/** Replace every character RPM does not allow in a version or release with `.`. */
+/**
+ * Replace every character RPM does not allow in a version or release.
+ *
+ * A `-` inside an upstream version becomes rpm's caret, which sorts after the end of the version and before any
+ * further segment, as dpkg sorts `-`: `12-20211113` < `12.2.0` and `1.0-1` > `1.0` in both. (With `.` instead,
+ * gcc's `Breaks: libtsan2 (<< 12-20211113-2~)` would hit libtsan2 12.2.0.) Anything else becomes `.`.
+ */
 export function rpmSafeVersionText(text: string): string {
   let out = "";
-  for (const ch of text) out += RPM_VERSION_CHAR.test(ch) ? ch : ".";
+  for (const ch of text) out += ch === "-" ? "^" : RPM_VERSION_CHAR.test(ch) ? ch : ".";
   return out;
 }
 
 /**
  * Convert a Debian version to an RPM epoch-version-release.
  *
- * The revision is what follows the last `-`; a colon in the upstream version needs an epoch (dpkg's rule); `-` and `:` left inside the upstream version become `.` because RPM
- * reserves them. A missing revision becomes release `0`, which is how dpkg compares it, so a relation such as
- * `foo (<< 1.2)` keeps dpkg's meaning once it carries a release.
+ * The revision is what follows the last `-`; a colon in the upstream version needs an epoch (dpkg's rule). A `-`
+ * left inside the upstream version becomes `^` and a `:` becomes `.` (see {@link rpmSafeVersionText}). A missing
+ * revision becomes release `0`, which is how dpkg compares it, so a relation such as `foo (<< 1.2)` keeps dpkg's
+ * meaning once it carries a release.
  *
  * @throws GroveError `CORPUS_BAD_VERSION` when `text` is not a Debian version.
  */

@@ -65,6 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
   try {
+    if (values.scale === true && values.update === true) {
+      throw new GroveError("CORPUS_USAGE", "--scale and --update cannot be combined");
+    }
     if (values.scale === true) {
       if (packages.length > 0) throw new GroveError("CORPUS_USAGE", "--scale takes no package names");
       const { manifest, seconds } = await buildScaleRepo(outDir, log);

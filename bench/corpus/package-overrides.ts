@@ -115,7 +115,7 @@ const OVERRIDES: Readonly<Record<string, Partial<PackageOverride>>> = {
           "# Register the shell in /etc/shells (shell builtins only: nothing else may be installed yet).",
           "[ -e /etc/shells ] || : > /etc/shells",
           "found=",
-          "while read -r line; do [ \"$line\" = /bin/bash ] && found=1; done < /etc/shells",
+          'while read -r line; do [ "$line" = /bin/bash ] && found=1; done < /etc/shells',
           '[ -n "$found" ] || echo /bin/bash >> /etc/shells',
           "exit 0",
         ].join("\n"),

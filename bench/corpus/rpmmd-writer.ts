@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { once } from "node:events";
 import { createGzip } from "node:zlib";
 import { GroveError } from "@grove/core";
 import type { RpmEvr } from "./debian-version.js";
@@ -199,7 +199,9 @@ export class RpmMdWriter {
     await writer.files.filelists.write(
       `${head}<filelists xmlns="http://linux.duke.edu/metadata/filelists" packages="${count}">\n`,
     );
-    await writer.files.other.write(`${head}<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="${count}">\n`);
+    await writer.files.other.write(
+      `${head}<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="${count}">\n`,
+    );
     return writer;
   }
 

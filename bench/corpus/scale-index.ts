@@ -7,11 +7,12 @@ import { access, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "@grove/core";
 import { CONVERTER_VERSION } from "./converted-package.js";
-import { type Stanza, requireField, streamStanzas } from "./deb822.js";
+import { requireField, type Stanza, streamStanzas } from "./deb822.js";
 import { debianVersionToRpm } from "./debian-version.js";
 import { MANIFEST_FILE, packageLocation, prepareOutputDir } from "./output-dir.js";
 import { BUILD_HOST, SOURCE_DATE_EPOCH } from "./rpm-build.js";
 import type { RpmDependency } from "./rpm-dependencies.js";
+import { type RpmMdPackage, RpmMdWriter } from "./rpmmd-writer.js";
 import { runCommand, streamCommand } from "./run-command.js";
 import {
   BASE_VARIANT,
@@ -23,7 +24,6 @@ import {
   splitDescription,
 } from "./spec-from-deb.js";
 import { rpmFileName } from "./spec-writer.js";
-import { type RpmMdPackage, RpmMdWriter } from "./rpmmd-writer.js";
 
 /** The manifest of a scale repository. */
 export interface ScaleManifest {

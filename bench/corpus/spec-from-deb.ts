@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import { GroveError } from "@grove/core";
+import type { DebFileEntry } from "./deb-package.js";
 import type { Stanza } from "./deb822.js";
 import { requireField } from "./deb822.js";
-import type { DebFileEntry } from "./deb-package.js";
 import { parseRelationField } from "./debian-relations.js";
 import { debianVersionToRpm, type RpmEvr } from "./debian-version.js";
 import { ownsDirectory } from "./filesystem-directories.js";
@@ -88,8 +88,7 @@ export function providesOf(control: Stanza, ownEvr: RpmEvr, subject: string): Rp
   );
 }
 
-const TRANSLATION =
-  /^\/usr\/share\/(?:locale|man)\/([a-z]{2,3}(?:_[A-Z]{2})?)(?:[@.][^/]*)?\/.+$/;
+const TRANSLATION = /^\/usr\/share\/(?:locale|man)\/([a-z]{2,3}(?:_[A-Z]{2})?)(?:[@.][^/]*)?\/.+$/;
 
 /**
  * The language of a translation file, as Fedora's `%find_lang` marks it: message catalogs under

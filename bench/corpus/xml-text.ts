@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters; they are dropped.
+/** Characters XML 1.0 cannot carry (they are dropped). */
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 /** Escape `&`, `<`, `>`, `"` and drop characters XML 1.0 cannot carry. */

@@ -3,15 +3,9 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import type { DigestAlgorithm, RpmFile } from "@grove/rpm";
+import type { DigestAlgorithm, PayloadEntry, RpmFile } from "@grove/rpm";
 import type { ExtractedEntry } from "./extract-oracle.js";
 import type { Discrepancy } from "./oracle-compare.js";
-
-/** The structural shape of grove's payload entries that this comparison needs. */
-export type GrovePayloadEntry =
-  | { type: "file"; file: RpmFile; content: AsyncIterable<Uint8Array> }
-  | { type: "hardlink"; file: RpmFile; target: string }
-  | { type: "directory" | "symlink" | "device" | "fifo" | "socket"; file: RpmFile };
 
 /** Counters of what was checked. */
 export interface PayloadCheckCounts {
@@ -41,7 +35,7 @@ export async function comparePayload(
   fixture: string,
   files: readonly RpmFile[],
   algorithm: DigestAlgorithm,
-  entries: AsyncIterable<GrovePayloadEntry>,
+  entries: AsyncIterable<PayloadEntry>,
   tree: ReadonlyMap<string, ExtractedEntry>,
 ): Promise<{ discrepancies: Discrepancy[]; counts: PayloadCheckCounts }> {
   const out: Discrepancy[] = [];

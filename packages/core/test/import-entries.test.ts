@@ -83,6 +83,19 @@ describe("importEntries", () => {
     expect(one.commit.entries.every((e) => e.size === 4 && e.object === one.commit.entries[0]!.object)).toBe(true);
   });
 
+  it("takes metadata from a function called after the last entry", async () => {
+    const store = await initStore(await tempDir());
+    let seen = 0;
+    async function* counted(): AsyncGenerator<ImportEntry> {
+      for (let i = 0; i < 3; i++) {
+        seen++;
+        yield file(`f${i}`, String(i));
+      }
+    }
+    const result = await importEntries(store, counted(), { metadata: () => ({ files: seen }) });
+    expect(result.commit.metadata).toEqual({ files: 3 });
+  });
+
   it("records placeholders (e.g. %ghost files) and reuses existing objects by id", async () => {
     const store = await initStore(await tempDir());
     const obj = await store.writeObject(Buffer.from("abc"), { perm: 0o644 });

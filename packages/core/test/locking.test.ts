@@ -18,6 +18,8 @@ describe("store locks", () => {
     await writeFile(path.join(store.locksDir, "store.exclusive"), `${JSON.stringify(holder)}\n`);
     await writeFile(path.join(store.locksDir, `shared_${pid}_1_dead_${holder.host}`), "");
     await writeFile(path.join(store.locksDir, "ref-0123.lock"), `${JSON.stringify(holder)}\n`);
+    await writeFile(path.join(store.locksDir, "ref-0123.lock.break"), `${JSON.stringify(holder)}\n`);
+    await writeFile(path.join(store.locksDir, `.tmp.${pid}.dead`), "");
     const result = await importEntries(store, [], { metadata: {}, ref: "after-crash" });
     expect(await store.getRef("after-crash")).toBe(result.commitId);
     await gc(store);

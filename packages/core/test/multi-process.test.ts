@@ -61,6 +61,38 @@ describe("several processes on one store", () => {
     expect(await gc(store)).toMatchObject({ objectsRemoved: 0, commitsRemoved: 0 });
   });
 
+  it("gc running while other processes import never removes what they use", async () => {
+    const storeDir = await tempDir();
+    const store = await initStore(storeDir);
+    // Garbage for gc to find: an unreferenced commit and object.
+    await store.writeObject(Buffer.from("garbage"), { perm: 0o644 });
+    const children = [0, 1, 2].map((i) => startChild(["gen", storeDir, String(i * 300), "600", `gen/${i}`]));
+    const finished = Promise.all(children.map((c) => c.done));
+    let gcRuns = 0;
+    let done = false;
+    void finished.then(() => {
+      done = true;
+    });
+    while (!done) {
+      await gc(store);
+      gcRuns++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const r of await finished) expect(r, r.stderr).toMatchObject({ code: 0 });
+    expect(gcRuns).toBeGreaterThan(1);
+    expect((await fsck(store)).problems).toEqual([]);
+    expect((await store.listRefs("gen/")).length).toBe(3);
+  });
+
+  it("compare-and-swap ref updates from 4 processes lose no increment", async () => {
+    const storeDir = await tempDir();
+    const store = await initStore(storeDir);
+    const children = [0, 1, 2, 3].map(() => startChild(["cas", storeDir, "counter", "15"]));
+    for (const r of await Promise.all(children.map((c) => c.done))) expect(r, r.stderr).toMatchObject({ code: 0 });
+    const head = await store.getRef("counter");
+    expect(await store.readCommitMetadata(head!)).toEqual({ count: 60 });
+  });
+
   it("an import killed at random moments leaves an fsck-clean store, and a re-run completes", async () => {
     const storeDir = await tempDir();
     await initStore(storeDir);

@@ -89,6 +89,28 @@ describe("objects, commits, refs and the source index", () => {
     expect((await store.listRefs("rpm/")).map((r) => r.name)).toEqual(["rpm/basesystem/0:11-1.noarch"]);
   });
 
+  it("reads only a commit's metadata, whatever the metadata holds", async () => {
+    const store = await initStore(await tempDir());
+    const base = await store.writeCommit({ version: 1, entries: [], metadata: {} });
+    const obj = await store.writeObject(Buffer.from("blob"), { perm: 0o644 });
+    const tricky = {
+      kind: "rpm",
+      nested: { metadata: { references: ["x"] }, version: 1 },
+      text: ',"metadata":{"x":1},"version":1}',
+      list: [1, "]", { a: null }],
+    };
+    const id = await store.writeCommit({
+      version: 1,
+      entries: [{ path: "/f", type: "file", mode: 0o644, uid: 0, gid: 0, object: obj.sha256, size: 4 }],
+      metadata: tricky,
+      references: [base],
+      objects: [obj.id],
+    });
+    expect(await store.readCommitMetadata(id)).toEqual(tricky);
+    expect(await store.readCommitMetadata(base)).toEqual({});
+    await expect(store.readCommitMetadata("0".repeat(64))).rejects.toMatchObject({ code: "STORE_COMMIT_NOT_FOUND" });
+  });
+
   it("records and looks up sources", async () => {
     const store = await initStore(await tempDir());
     const id = await store.writeCommit({ version: 1, entries: [], metadata: {} });

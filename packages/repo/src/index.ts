@@ -27,6 +27,7 @@ export {
   removeRepo,
   reposDir,
 } from "./config/repos-dir.js";
+export { type ResolvedRepoUrls, resolveRepoUrls } from "./config/resolve-urls.js";
 export {
   baseArch,
   defaultVariables,
@@ -46,9 +47,9 @@ export { type Checksum, hashAlgorithm } from "./fetch/checksum.js";
 export { RepoFetchError } from "./fetch/fetch-error.js";
 export type { RetryOptions } from "./fetch/retry.js";
 export { loadFilelists } from "./load-filelists.js";
-export { type LoadRepoOptions, loadRepo, type ResolvedRepoUrls, resolveRepoUrls } from "./load-repo.js";
+export { type LoadRepoOptions, loadRepo } from "./load-repo.js";
 export type { Repomd, RepomdRecord } from "./metadata/repomd.js";
-export { comparisonFlags, DEP_SENSE_MASK, DepFlag, formatEvr } from "./model/dep-flags.js";
+export { comparisonFlags, formatEvr } from "./model/dep-flags.js";
 export { type FileListColumns, FileLists, splitPath } from "./model/file-lists.js";
 export {
   DEP_KIND_COUNT,

@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { GroveError } from "@grove/core";
 import { pruneRepoCache, readBinaryCache, repoCacheDir, writeBinaryCache, writeFileAtomic } from "./cache/cache-dir.js";
 import { decodePackageTable, encodePackageTable } from "./cache/table-codec.js";
 import type { RepoConfig } from "./config/repo-config.js";
-import { defaultVariables, type RepoVariables, substituteVariables, unresolvedVariables } from "./config/variables.js";
-import { RepoErrorCode, repoError } from "./errors.js";
-import { assertChecksum, type Checksum, hashAlgorithm } from "./fetch/checksum.js";
-import { parseMirrorList } from "./fetch/mirrors.js";
-import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS, withRetries } from "./fetch/retry.js";
-import { DEFAULT_TIMEOUT_MS, fetchBytes, type TransportOptions } from "./fetch/transport.js";
+import { resolveRepoUrls } from "./config/resolve-urls.js";
+import { defaultVariables, type RepoVariables } from "./config/variables.js";
+import { MIRRORS_FILE, obtainRepomd } from "./fetch/repomd-fetch.js";
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "./fetch/retry.js";
+import { DEFAULT_TIMEOUT_MS, type TransportOptions } from "./fetch/transport.js";
 import { parseMetadataFile } from "./metadata/metadata-file.js";
 import { createPrimaryParser, type PrimaryParse } from "./metadata/primary-parser.js";
 import { parseRepomd } from "./metadata/repomd.js";
@@ -18,10 +15,6 @@ import { excludedMask } from "./model/exclude.js";
 import type { PackageTable } from "./model/package-table.js";
 import { PackageTableBuilder } from "./model/package-table-builder.js";
 import { type RepoNetworkOptions, Repository } from "./repository.js";
-import { withTrailingSlash } from "./urls.js";
-
-/** File in a repository's cache directory listing the base URLs last used (for offline loads). */
-const MIRRORS_FILE = "baseurls.txt";
 
 /** Options of {@link loadRepo}. */
 export interface LoadRepoOptions extends RepoNetworkOptions {
@@ -37,48 +30,6 @@ export interface LoadRepoOptions extends RepoNetworkOptions {
   exclude?: readonly string[];
   /** Use the cached repomd.xml instead of asking the server (fails when nothing is cached). */
   offline?: boolean;
-}
-
-/** The URLs a repository definition resolves to. */
-export interface ResolvedRepoUrls {
-  /** Base URLs (each ending in `/`). */
-  baseUrls: string[];
-  /** Mirrorlist URL, if any. */
-  mirrorlist?: string;
-  /** Metalink URL, if any. */
-  metalink?: string;
-}
-
-/**
- * Substitute `$variables` in a repository's URLs.
- *
- * @param config - the repository definition
- * @param vars - variable values
- * @throws GroveError `REPO_UNRESOLVED_VARIABLE` when a URL uses a variable without a value,
- *   `REPO_NO_URL` when there is no baseurl, mirrorlist or metalink
- */
-export function resolveRepoUrls(config: RepoConfig, vars: RepoVariables): ResolvedRepoUrls {
-  const resolve = (text: string): string => {
-    const out = substituteVariables(text, vars);
-    const missing = unresolvedVariables(out);
-    if (missing.length > 0) {
-      throw repoError(
-        RepoErrorCode.unresolvedVariable,
-        config.id,
-        text,
-        `no value for ${missing.map((m) => `$${m}`).join(", ")}`,
-        { hint: missing.includes("releasever") ? 'pass releasever (e.g. vars: { releasever: "9" })' : undefined },
-      );
-    }
-    return out;
-  };
-  const resolved: ResolvedRepoUrls = { baseUrls: config.baseurl.map((url) => withTrailingSlash(resolve(url))) };
-  if (config.mirrorlist !== undefined) resolved.mirrorlist = resolve(config.mirrorlist);
-  if (config.metalink !== undefined) resolved.metalink = resolve(config.metalink);
-  if (resolved.baseUrls.length === 0 && resolved.mirrorlist === undefined && resolved.metalink === undefined) {
-    throw repoError(RepoErrorCode.noUrl, config.id, "", "no baseurl, mirrorlist or metalink is set");
-  }
-  return resolved;
 }
 
 /**
@@ -105,13 +56,7 @@ export async function loadRepo(config: RepoConfig, options: LoadRepoOptions = {}
   const sources = [...urls.baseUrls, urls.mirrorlist ?? "", urls.metalink ?? ""];
   const cacheDir = options.cacheDir === undefined ? undefined : repoCacheDir(options.cacheDir, config.id, sources);
 
-  let fetched: { baseUrls: string[]; bytes: Buffer; url: string };
-  if (options.offline === true) fetched = await readCachedRepomd(config.id, cacheDir, urls);
-  else {
-    const mirrors = await findMirrors(config.id, urls, transport);
-    fetched = await fetchRepomd(mirrors.baseUrls, transport);
-    verifyAgainstMetalink(mirrors.repomdChecksums, fetched.bytes, config.id, fetched.url);
-  }
+  const fetched = await obtainRepomd(config.id, urls, transport, options.offline === true, cacheDir);
   const repomdChecksum = createHash("sha256").update(fetched.bytes).digest("hex");
   const repomd = parseRepomd(fetched.bytes.toString("utf8"), config.id, fetched.url);
 
@@ -162,76 +107,4 @@ export async function loadRepo(config: RepoConfig, options: LoadRepoOptions = {}
     network,
     warnings,
   });
-}
-
-async function findMirrors(
-  repoId: string,
-  urls: ResolvedRepoUrls,
-  transport: TransportOptions,
-): Promise<{ baseUrls: string[]; repomdChecksums: Checksum[] }> {
-  if (urls.baseUrls.length > 0) return { baseUrls: urls.baseUrls, repomdChecksums: [] };
-  const listUrl = (urls.metalink ?? urls.mirrorlist) as string;
-  const bytes = await withRetries(() => fetchBytes(listUrl, transport, 16 << 20), transport);
-  return parseMirrorList(bytes.toString("utf8"), repoId, listUrl);
-}
-
-async function fetchRepomd(
-  baseUrls: readonly string[],
-  transport: TransportOptions,
-): Promise<{ baseUrls: string[]; bytes: Buffer; url: string }> {
-  const failures: GroveError[] = [];
-  for (let i = 0; i < baseUrls.length; i++) {
-    const base = baseUrls[i] as string;
-    const url = `${base}repodata/repomd.xml`;
-    try {
-      const bytes = await withRetries(() => fetchBytes(url, transport, 16 << 20), transport);
-      // The mirror that answered goes first for every later request.
-      return { baseUrls: [base, ...baseUrls.filter((_, j) => j !== i)], bytes, url };
-    } catch (err) {
-      if (!(err instanceof GroveError)) throw err;
-      failures.push(err);
-    }
-  }
-  if (failures.length === 1) throw failures[0];
-  const last = failures[failures.length - 1];
-  const prefix = `repo "${transport.repoId}": `;
-  throw new GroveError(
-    last?.code ?? RepoErrorCode.noUrl,
-    `${prefix}no mirror answered for repomd.xml: ${failures.map((f) => f.message.replace(prefix, "")).join("; ")}`,
-    { ...(last?.subject === undefined ? {} : { subject: last.subject }), cause: last },
-  );
-}
-
-function verifyAgainstMetalink(checksums: readonly Checksum[], bytes: Buffer, repoId: string, url: string): void {
-  const usable = checksums.filter((c) => hashAlgorithm(c.type) !== undefined);
-  if (usable.length === 0) return;
-  const strongest = ["sha512", "sha384", "sha256", "sha224", "sha1", "sha", "md5"].find((t) =>
-    usable.some((c) => c.type === t),
-  ) as string;
-  const candidates = usable.filter((c) => c.type === strongest);
-  const actual = createHash(hashAlgorithm(strongest) as string)
-    .update(bytes)
-    .digest("hex");
-  if (candidates.some((c) => c.value === actual)) return;
-  assertChecksum(candidates[0] as Checksum, actual, repoId, url, "repomd.xml checksum (from the metalink)");
-}
-
-async function readCachedRepomd(
-  repoId: string,
-  cacheDir: string | undefined,
-  urls: ResolvedRepoUrls,
-): Promise<{ baseUrls: string[]; bytes: Buffer; url: string }> {
-  const file = cacheDir === undefined ? "" : path.join(cacheDir, "repomd.xml");
-  try {
-    if (cacheDir === undefined) throw new Error("no cache directory");
-    const bytes = await readFile(file);
-    const listed = await readFile(path.join(cacheDir, MIRRORS_FILE), "utf8").catch(() => "");
-    const baseUrls = listed.split("\n").filter((line) => line !== "");
-    return { baseUrls: baseUrls.length > 0 ? baseUrls : urls.baseUrls, bytes, url: file };
-  } catch (err) {
-    throw repoError(RepoErrorCode.notFound, repoId, file, "offline, and no cached repomd.xml", {
-      hint: "load the repository once while online",
-      cause: err,
-    });
-  }
 }

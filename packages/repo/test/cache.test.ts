@@ -90,6 +90,25 @@ describe.skipIf(!present)("parsed-metadata cache", () => {
     expect(repo.packages.columns.filePath.includes(sh)).toBe(true);
   });
 
+  it("packageList() gives lazy packages with the same fields as package(i)", async () => {
+    const repo = await loadRepo(config, { cacheDir: cache.dir });
+    const list = repo.packageList();
+    expect(list).toHaveLength(1125);
+    expect(repo.packageList()).toBe(list);
+    for (const i of [0, 1, 77, 500, 1124]) {
+      const lazy = list[i];
+      if (lazy === undefined) throw new Error("missing");
+      const plain = repo.package(i);
+      const { dependencies, ...fields } = plain;
+      for (const [key, value] of Object.entries(fields)) expect(lazy[key as keyof typeof lazy]).toEqual(value);
+      for (const [kind, deps] of Object.entries(dependencies)) {
+        expect(lazy.dependencies[kind as keyof typeof dependencies]).toEqual(deps);
+      }
+    }
+    const fileProviders = await repo.findFileProviders(["/usr/bin/bash"]);
+    expect(fileProviders.get("/usr/bin/bash")?.map((i) => list[i]?.name)).toEqual(["bash"]);
+  });
+
   it("a new repomd revision replaces the old cache files", async () => {
     const work = tempDir();
     try {

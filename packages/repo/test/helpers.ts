@@ -134,6 +134,8 @@ export interface TestMetadataFile {
   checksum?: string;
   /** Override the open-checksum written into repomd.xml (`null` leaves it out). */
   openChecksum?: string | null;
+  /** Checksum algorithm for repomd.xml (default sha256). */
+  checksumType?: "sha1" | "sha256" | "sha512";
 }
 
 /**
@@ -154,15 +156,16 @@ export function writeTestRepo(dir: string, files: readonly TestMetadataFile[]): 
         : compression === "gzip"
           ? gzipSync(raw)
           : execFileSync(compression, ["-c"], { input: raw, maxBuffer: 1 << 30 });
-    const sum = createHash("sha256").update(stored).digest("hex");
+    const type = file.checksumType ?? "sha256";
+    const sum = createHash(type).update(stored).digest("hex");
     const suffix = { none: "", gzip: ".gz", xz: ".xz", bzip2: ".bz2", zstd: ".zst" }[compression];
     const href = `repodata/${sum}-${file.type}.xml${suffix}`;
     writeFileSync(path.join(dir, href), stored);
-    const open = file.openChecksum === undefined ? createHash("sha256").update(raw).digest("hex") : file.openChecksum;
+    const open = file.openChecksum === undefined ? createHash(type).update(raw).digest("hex") : file.openChecksum;
     return [
       `  <data type="${file.type}">`,
-      `    <checksum type="sha256">${file.checksum ?? sum}</checksum>`,
-      open === null ? "" : `    <open-checksum type="sha256">${open}</open-checksum>`,
+      `    <checksum type="${type}">${file.checksum ?? sum}</checksum>`,
+      open === null ? "" : `    <open-checksum type="${type}">${open}</open-checksum>`,
       `    <location href="${href}"/>`,
       `    <size>${stored.length}</size>`,
       "  </data>",

@@ -125,6 +125,23 @@ describe.skipIf(!present)("createrepo_c-malformed metadata", () => {
     });
   }
 
+  it("decompressed data beyond repomd's open-size stops the parse at once (REPO_SIZE_MISMATCH)", async () => {
+    const work = tempDir();
+    dirs.push(work.cleanup);
+    const text = read("long_primary.xml");
+    const repomd = writeTestRepo(work.dir, [{ type: "primary", content: text }]);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      path.join(work.dir, "repodata/repomd.xml"),
+      repomd.replace("<size>", "<open-size>1000</open-size>\n    <size>"),
+    );
+    const error = await loadRepo(makeRepoConfig("malformed", { baseurl: [pathToFileURL(work.dir).href] })).catch(
+      (err: unknown) => err as Error,
+    );
+    expect(error).toMatchObject({ code: "REPO_SIZE_MISMATCH" });
+    expect(error.message).toContain("more than the 1000 bytes repomd.xml announces (open-size)");
+  });
+
   it("a wrong open-checksum is fatal when repomd gives no checksum of the file itself", async () => {
     const work = tempDir();
     dirs.push(work.cleanup);

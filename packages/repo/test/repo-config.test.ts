@@ -65,6 +65,7 @@ describe(".repo files", () => {
       baseurl: [
         "http://a.example/$releasever/debug/",
         "http://b.example/$releasever/debug/",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: dnf's ${var} syntax
         "http://c.example/${releasever}/debug/",
       ],
       enabled: false,
@@ -118,10 +119,12 @@ describe("variables", () => {
     expect(baseArch("aarch64")).toBe("aarch64");
   });
 
-  it("substitutes $var, ${var}, ${var:-default} and ${var:+alt}, leaving unknown ones", () => {
+  it("substitutes $var, {var}, {var:-default} and {var:+alt} forms, leaving unknown ones", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dnf's ${var} syntax
     expect(substituteVariables("http://x/$contentdir/$releasever/BaseOS/${basearch}/os/", vars)).toBe(
       "http://x/centos/9.2/BaseOS/i386/os/",
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dnf's ${var} syntax
     expect(substituteVariables("${nope:-fallback}/${arch:+set}/${nope:+unset}/$nope", vars)).toBe(
       "fallback/set//$nope",
     );

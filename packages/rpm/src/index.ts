@@ -4,8 +4,18 @@
  *
  * @packageDocumentation
  */
+
+export * from "./import/index.js";
 export { ByteReader, type ByteSource } from "./io/byte-reader.js";
+export { decompressPayload, type PayloadCompressor } from "./payload/index.js";
+export {
+  type OpenRpmOptions,
+  openRpm,
+  type PayloadEntry,
+  type PayloadStats,
+  type ReadRpmResult,
+  type RpmReader,
+  readRpmFile,
+} from "./read-rpm.js";
 export * from "./types.js";
 export * from "./version/index.js";
-export * from "./import/index.js";
-export { decompressPayload, type PayloadCompressor } from "./payload/index.js";

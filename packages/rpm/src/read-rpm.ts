@@ -6,14 +6,12 @@ import type { PayloadCompressor } from "./payload/compression.js";
 import type { PayloadLimits } from "./payload/limits.js";
 import type { PayloadEntry, PayloadStats } from "./payload/payload-entry.js";
 import { readPayloadEntries } from "./payload/payload-reader.js";
+import { readFileChunks } from "./read-file-chunks.js";
 import type { RpmPackage } from "./types.js";
 
 export type { PayloadCompressor } from "./payload/compression.js";
 export type { PayloadLimits } from "./payload/limits.js";
 export type { PayloadEntry, PayloadStats } from "./payload/payload-entry.js";
-
-/** Read size for package files: large reads keep the per-chunk cost of the pipeline low. */
-const FILE_READ_CHUNK = 1 << 20;
 
 /** Options of {@link openRpm}. */
 export interface OpenRpmOptions {
@@ -113,8 +111,7 @@ export async function readRpmFile(
     });
   }
   try {
-    const stream = handle.createReadStream({ highWaterMark: FILE_READ_CHUNK, autoClose: false });
-    const rpm = await openRpm(stream, { ...options, subject: path });
+    const rpm = await openRpm(readFileChunks(handle), { ...options, subject: path });
     for await (const entry of rpm.entries()) {
       // Content is drained and verified by the reader when the next entry is requested.
       void entry;

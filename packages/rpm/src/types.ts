@@ -193,7 +193,11 @@ export interface RpmPackage {
   packager: string;
   /** Group (`""` when none). */
   group: string;
-  /** The payload compressor named in the header (`gzip`, `bzip2`, `xz`, `lzma`, `zstd`, or `""`). */
+  /**
+   * The payload compressor named in the header (`gzip`, `bzip2`, `xz`, `lzma`, `zstd`); `gzip` when the header names
+   * none, as rpm reads it (rpm's gzip reader passes uncompressed cpio through). The compressor actually found in the
+   * payload is reported by the payload reader.
+   */
   payloadCompressor: string;
   /** The payload format named in the header (normally `cpio`). */
   payloadFormat: string;

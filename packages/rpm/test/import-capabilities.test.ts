@@ -26,7 +26,11 @@ function liveSetcap(text: string): string | undefined {
     const file = path.join(dir, "f");
     writeFileSync(file, "x");
     execFileSync("setcap", [text, file], { stdio: "pipe" });
-    return execFileSync("python3", ["-c", "import os,sys;print(os.getxattr(sys.argv[1],'security.capability').hex())", file])
+    return execFileSync("python3", [
+      "-c",
+      "import os,sys;print(os.getxattr(sys.argv[1],'security.capability').hex())",
+      file,
+    ])
       .toString()
       .trim();
   } catch {
@@ -45,15 +49,21 @@ describe("file capabilities", () => {
 
   it("gives no xattr for an empty text and names the file for bad text", () => {
     expect(capabilityXattr("", "f")).toBeUndefined();
-    expect(capabilityXattr("cap_net_raw=ep", "f")).toBe(Buffer.from("0100000200200000000000000000000000000000", "hex").toString("base64"));
+    expect(capabilityXattr("cap_net_raw=ep", "f")).toBe(
+      Buffer.from("0100000200200000000000000000000000000000", "hex").toString("base64"),
+    );
     expect(() => parseCapabilityText("cap_bogus=ep", "pkg.rpm:/usr/bin/x")).toThrow(
       expect.objectContaining({ code: "RPM_BAD_CAPABILITY", message: expect.stringContaining("pkg.rpm:/usr/bin/x") }),
     );
-    expect(() => parseCapabilityText("cap_chown=ex", "f")).toThrow(expect.objectContaining({ code: "RPM_BAD_CAPABILITY" }));
+    expect(() => parseCapabilityText("cap_chown=ex", "f")).toThrow(
+      expect.objectContaining({ code: "RPM_BAD_CAPABILITY" }),
+    );
     // libcap (and so rpm) refuses an effective set that is neither empty nor permitted|inheritable.
     expect(() => parseCapabilityText("cap_net_admin,cap_net_raw=ep cap_net_raw-e", "f")).toThrow(
       expect.objectContaining({ code: "RPM_BAD_CAPABILITY", message: expect.stringContaining("effective") }),
     );
-    expect(() => parseCapabilityText("cap_chown", "f")).toThrow(expect.objectContaining({ code: "RPM_BAD_CAPABILITY" }));
+    expect(() => parseCapabilityText("cap_chown", "f")).toThrow(
+      expect.objectContaining({ code: "RPM_BAD_CAPABILITY" }),
+    );
   });
 });

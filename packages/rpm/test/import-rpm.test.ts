@@ -182,9 +182,10 @@ describe.skipIf(skipReason !== "")("importRpm on the real fixtures", () => {
         for (const e of commit.entries) {
           if (e.object === undefined) continue;
           const extracted = readFileSync(diskPath(dir, e.path));
-          expect(createHash("sha256").update(extracted).digest("hex"), `${path.relative(fixturesDir, file)} ${e.path}`).toBe(
-            e.object,
-          );
+          expect(
+            createHash("sha256").update(extracted).digest("hex"),
+            `${path.relative(fixturesDir, file)} ${e.path}`,
+          ).toBe(e.object);
           const stored = readFileSync(store.objectPath(e.object, e.mode & 0o777));
           expect(stored.equals(extracted)).toBe(true);
           compared++;

@@ -123,6 +123,15 @@ describe("decompressors", () => {
   }
 });
 
+describe("decoder memory limits", () => {
+  it("a zstd frame with a window over 128 MiB is RPM_PAYLOAD_TOO_LARGE, as rpm refuses it", async () => {
+    // Compressed from a pipe, the frame keeps the 1 GiB window --long=30 asks for.
+    const frame = execFileSync("bash", ["-c", "head -c 100000 /dev/zero | zstd --long=30 -c -q"]);
+    await expectGroveError(decodeAll("zstd", [frame]), "RPM_PAYLOAD_TOO_LARGE");
+    await expectGroveError(decodeAll("zstd", [frame], ZSTD_WORKER_THRESHOLD), "RPM_PAYLOAD_TOO_LARGE");
+  });
+});
+
 describe("zstd on a worker thread", () => {
   const zstd = createRequire(import.meta.url)("zstd-napi") as { compress(data: Uint8Array): Buffer };
   const big = sampleData(24 << 20);

@@ -4,6 +4,7 @@
  * Also the payload layouts no real fixture has: data in the first hard-link member, empty hard-link sets,
  * the "crc" cpio format, stripped members, %ghost files, and rpm's PAYLOADDIGEST/PAYLOADDIGESTALT rules.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -323,15 +324,30 @@ describe("payload digests", () => {
       "RPM_PAYLOAD_DIGEST_MISMATCH",
     );
     await readAll(syntheticRpm(BASIC_FILES, { payload: archive, payloadDigest: wrong }), { verify: false });
-    // SIGMD5 over a different header is wrong for this one.
-    const good = syntheticRpm(BASIC_FILES, { payload: archive, legacyMd5: true });
-    const tampered = Uint8Array.from(good);
-    tampered[tampered.length - 1] ^= 0; // same bytes: still fine
-    await readAll(tampered);
+    // A changed SIGMD5 value (the signature header is covered by no other digest) fails at the end.
+    const good = Buffer.from(syntheticRpm(BASIC_FILES, { payload: archive, legacyMd5: true }));
+    const reader = new ByteReader(good, "x.rpm");
+    const { headerBytes } = await readPackageHeaders(reader, { verify: true });
+    const md5 = createHash("md5").update(headerBytes).update(archive).digest();
+    const at = good.indexOf(md5);
+    expect(at).toBeGreaterThan(0);
+    good[at] = (good[at] as number) ^ 1;
+    const err = await expectGroveError(readAll(good), "RPM_PAYLOAD_DIGEST_MISMATCH");
+    expect(err.message).toContain("SIGMD5");
+  });
+
+  it("large payloads hash on a worker thread with the same results", async () => {
+    // The announced size (PAYLOADSIZE) selects off-thread hashing; the content is what counts.
+    const big = { payload: archive, payloadSize: 20 << 20, legacyMd5: true };
+    await readAll(syntheticRpm(BASIC_FILES, { ...big, payloadDigest: true }));
+    const err = await expectGroveError(
+      readAll(syntheticRpm(BASIC_FILES, { ...big, payloadDigest: "3".repeat(64) })),
+      "RPM_PAYLOAD_DIGEST_MISMATCH",
+    );
+    expect(err.message).toContain("PAYLOADDIGEST");
   });
 
   it("PAYLOADDIGESTALT (uncompressed) vouches for a recompressed payload, as in rpm", async () => {
-    const { createHash } = await import("node:crypto");
     const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
     const gz = gzipSync(archive);
     const base = syntheticRpm(BASIC_FILES, { payload: gz, payloadDigest: true });

@@ -94,7 +94,8 @@ async function runFsck(store: Store, options: FsckOptions): Promise<FsckResult> 
   const present = new Set<string>();
   for (const rel of objects.files) present.add(rel.slice(3));
   const total = objects.files.length;
-  await checkObjects(
+  // Objects are hashed on the worker pool while this thread checks the commits.
+  const objectsChecked = checkObjects(
     dir,
     objects.files,
     (check) => {
@@ -169,6 +170,7 @@ async function runFsck(store: Store, options: FsckOptions): Promise<FsckResult> 
       progress({ phase: "commits", done: result.commitsChecked, total: commitFiles.length });
   });
   progress({ phase: "commits", done: result.commitsChecked, total: commitFiles.length });
+  await objectsChecked;
 
   // Refs.
   const refs = await listRefFiles(dir);

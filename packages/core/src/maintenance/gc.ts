@@ -3,6 +3,7 @@ import path from "node:path";
 import { GroveError } from "../errors.js";
 import { isLockLive, readLockFile, unlinkQuiet } from "../lock/lock-file.js";
 import { isPidAlive } from "../lock/process-identity.js";
+import { EXCLUSIVE_LOCK_NAME, SHARED_LOCK_PREFIX } from "../lock/store-lock.js";
 import { assertSha256Hex, formatPerm, parseObjectId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
 import { listFanOut } from "./store-listing.js";
@@ -146,9 +147,9 @@ async function removeDeadLockFiles(locksDir: string): Promise<void> {
       if (!isPidAlive(Number(tmp[1]))) await unlinkQuiet(file);
       continue;
     }
-    if (name.startsWith("ref-") && name.endsWith(".lock")) {
-      const content = await readLockFile(file);
-      if (content !== undefined && !isLockLive(content)) await unlinkQuiet(file);
-    }
+    // Shared-lock files of dead processes went when the exclusive lock was taken; this gc holds `store.exclusive`.
+    if (name === EXCLUSIVE_LOCK_NAME || name.startsWith(SHARED_LOCK_PREFIX)) continue;
+    const content = await readLockFile(file);
+    if (content !== undefined && !isLockLive(content)) await unlinkQuiet(file);
   }
 }

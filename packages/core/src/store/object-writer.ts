@@ -56,18 +56,6 @@ export function objectFilePath(dir: string, sha256: string, perm: number): strin
 }
 
 /**
- * An object whose content has been consumed and hashed; its file may still be being written.
- * Await {@link StagedObject.settled} before anything (a commit) names it.
- */
-export interface StagedObject extends WriteObjectResult {
-  /** Resolves once the object file is in place (at once when it already existed); rejects on a write error. */
-  settled: Promise<void>;
-}
-
-/** Object writes in flight, by object file path, so that one content staged twice is written once. */
-const inFlight = new Map<string, Promise<void>>();
-
-/**
  * Stores content as an object. Content is hashed as it streams; content up to 1 MiB is held in
  * memory and written only when the object is new; larger content streams into a temp file that
  * is discarded when the object turns out to exist. A new object is written to `tmp/`, given its
@@ -82,25 +70,9 @@ export async function writeObjectTo(
   content: ObjectContent,
   options: WriteObjectOptions,
 ): Promise<WriteObjectResult> {
-  const staged = await stageObject(target, content, options);
-  await staged.settled;
-  const { settled: _settled, ...result } = staged;
-  return result;
-}
-
-/**
- * Like {@link writeObjectTo}, but returns as soon as the content is consumed and hashed: the write
- * of a new in-memory object goes on in the thread pool (see {@link StagedObject.settled}), so an
- * importer can parse and hash the next file meanwhile.
- */
-export async function stageObject(
-  target: ObjectWriteTarget,
-  content: ObjectContent,
-  options: WriteObjectOptions,
-): Promise<StagedObject> {
   assertObjectPerm(options.perm);
   if (options.expectedSha256 !== undefined) assertSha256Hex(options.expectedSha256, "expected sha256");
-  if (content instanceof Uint8Array) return stageBytes(target, content, undefined, options);
+  if (content instanceof Uint8Array) return writeBytes(target, content, undefined, options);
 
   const expected = options.expectedSha256;
   const skipWrite = expected !== undefined && existsSync(objectFilePath(target.dir, expected, options.perm));
@@ -118,7 +90,7 @@ export async function stageObject(
       if (handle !== undefined) {
         await handle.write(chunk);
       } else if (size <= IN_MEMORY_LIMIT) {
-        chunks.push(Buffer.from(chunk));
+        chunks.push(Buffer.from(chunk)); // a copy: the producer may reuse its buffer
       } else {
         tmp = path.join(target.tmpDir, tempName("obj"));
         handle = await open(tmp, "wx", 0o600);
@@ -129,8 +101,11 @@ export async function stageObject(
     }
     const sha256 = hash.digest("hex");
     checkExpected(sha256, options);
-    if (skipWrite) return staged(sha256, options.perm, size, false);
-    if (handle === undefined) return stageBytes(target, Buffer.concat(chunks), sha256, options);
+    if (skipWrite) return result(sha256, options.perm, size, false);
+    if (handle === undefined) {
+      const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      return writeBytes(target, data, sha256, options);
+    }
     await handle.chmod(options.perm);
     if (target.fsync) await handle.sync();
     await handle.close();
@@ -138,75 +113,58 @@ export async function stageObject(
     const final = objectFilePath(target.dir, sha256, options.perm);
     if (existsSync(final)) {
       await unlink(tmp!);
-      return staged(sha256, options.perm, size, false);
+      return result(sha256, options.perm, size, false);
     }
     await renameCreatingParent(tmp!, final);
     tmp = undefined;
-    return staged(sha256, options.perm, size, true);
+    return result(sha256, options.perm, size, true);
   } finally {
     if (handle !== undefined) await handle.close().catch(() => undefined);
     if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
   }
 }
 
-/** Hashes in-memory content and, when the object is new, starts writing it (see {@link writeNewObject}). */
-function stageBytes(
+/**
+ * Writes in-memory content with synchronous calls. Measured on tmpfs with 4000 files of 2-22 KB:
+ * about half the CPU time of the same writes through libuv's thread pool (callbacks or promises),
+ * whose per-call hand-offs cost more than the small writes themselves.
+ */
+function writeBytes(
   target: ObjectWriteTarget,
   data: Uint8Array,
   knownSha256: string | undefined,
   options: WriteObjectOptions,
-): StagedObject {
+): WriteObjectResult {
   const sha256 = knownSha256 ?? createHash("sha256").update(data).digest("hex");
   checkExpected(sha256, options);
   const final = objectFilePath(target.dir, sha256, options.perm);
-  const pending = inFlight.get(final);
-  if (pending !== undefined) return { ...result(sha256, options.perm, data.length, false), settled: pending };
-  if (existsSync(final)) return staged(sha256, options.perm, data.length, false);
-  const settled = writeNewObject(target, final, data, options.perm).finally(() => inFlight.delete(final));
-  inFlight.set(final, settled);
-  settled.catch(() => undefined); // observed by the caller through `settled`
-  return { ...result(sha256, options.perm, data.length, true), settled };
-}
-
-/**
- * Writes `data` to a temp file, sets `perm`, and renames it to `final`: with callback-style fs
- * calls, so the work runs in libuv's thread pool while the caller goes on.
- */
-function writeNewObject(target: ObjectWriteTarget, final: string, data: Uint8Array, perm: number): Promise<void> {
+  if (existsSync(final)) return result(sha256, options.perm, data.length, false);
   const tmp = path.join(target.tmpDir, tempName("obj"));
-  return new Promise<void>((resolve, reject) => {
-    const fail = (err: NodeJS.ErrnoException) => fs.unlink(tmp, () => reject(err));
-    fs.open(tmp, "wx", 0o600, (err, fd) => {
-      if (err) return reject(err);
-      const finish = (error: NodeJS.ErrnoException | null) => {
-        fs.close(fd, (closeErr) => {
-          const first = error ?? closeErr;
-          if (first) return fail(first);
-          fs.rename(tmp, final, (renameErr) => {
-            if (!renameErr) return resolve();
-            if (renameErr.code !== "ENOENT") return fail(renameErr);
-            fs.mkdir(path.dirname(final), { recursive: true }, (mkdirErr) => {
-              if (mkdirErr) return fail(mkdirErr);
-              fs.rename(tmp, final, (again) => (again ? fail(again) : resolve()));
-            });
-          });
-        });
-      };
-      const writeFrom = (offset: number) => {
-        if (offset >= data.length) {
-          fs.fchmod(fd, perm, (chmodErr) => {
-            if (chmodErr || !target.fsync) return finish(chmodErr);
-            fs.fsync(fd, finish);
-          });
-          return;
-        }
-        fs.write(fd, data, offset, data.length - offset, null, (writeErr, n) =>
-          writeErr ? finish(writeErr) : writeFrom(offset + n),
-        );
-      };
-      writeFrom(0);
-    });
-  });
+  try {
+    const fd = fs.openSync(tmp, "wx", 0o600);
+    try {
+      for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
+      fs.fchmodSync(fd, options.perm);
+      if (target.fsync) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.renameSync(tmp, final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      fs.mkdirSync(path.dirname(final), { recursive: true });
+      fs.renameSync(tmp, final);
+    }
+  } catch (err) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // the temp file may not exist
+    }
+    throw err;
+  }
+  return result(sha256, options.perm, data.length, true);
 }
 
 function checkExpected(sha256: string, options: WriteObjectOptions): void {
@@ -227,10 +185,6 @@ function badContent(options: WriteObjectOptions, what: string): GroveError {
   return new GroveError("STORE_BAD_CONTENT", `${options.subject ?? "object content"}: ${what}`, {
     subject: options.subject,
   });
-}
-
-function staged(sha256: string, perm: number, size: number, written: boolean): StagedObject {
-  return { ...result(sha256, perm, size, written), settled: Promise.resolve() };
 }
 
 function result(sha256: string, perm: number, size: number, written: boolean): WriteObjectResult {

@@ -1,9 +1,10 @@
 // Child process for the concurrency and crash tests: imports into a store with the built @grove/core.
 //   node import-child.mjs tree <storeDir> <treeDir> <ref>
 //   node import-child.mjs gen <storeDir> <first> <count> <ref>
+//   node import-child.mjs cas <storeDir> <ref> <times>   (increments a counter commit with compare-and-swap)
 // `gen` imports files gen/<i> (i = first .. first+count-1) whose content depends only on i, so
 // ranges that overlap produce the same objects; every 50th file is 2 MiB and streamed.
-import { importEntries, importTree, openStore } from "@grove/core";
+import { importEntries, importTree, isGroveError, openStore } from "@grove/core";
 
 function content(i) {
   const size = i % 50 === 0 ? 2 * 1024 * 1024 : 100 + (i % 7) * 1000;
@@ -34,6 +35,25 @@ async function* entries(first, count) {
 const [mode, storeDir, a, b, c] = process.argv.slice(2);
 const store = await openStore(storeDir);
 let result;
+if (mode === "cas") {
+  let retries = 0;
+  for (let i = 0; i < Number(b); i++) {
+    for (;;) {
+      const current = await store.getRef(a);
+      const count = current === undefined ? 0 : (await store.readCommitMetadata(current)).count;
+      const next = await store.writeCommit({ version: 1, entries: [], metadata: { count: count + 1 } });
+      try {
+        await store.setRef(a, next, { expected: current ?? null });
+        break;
+      } catch (err) {
+        if (!isGroveError(err) || err.code !== "STORE_REF_CHANGED") throw err;
+        retries++;
+      }
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ retries })}\n`);
+  process.exit(0);
+}
 if (mode === "tree") {
   result = await importTree(store, a, { metadata: { kind: "tree", from: a }, ref: b });
 } else {

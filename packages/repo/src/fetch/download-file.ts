@@ -60,6 +60,9 @@ export async function downloadFile(
 }
 
 async function downloadOnce(url: string, request: DownloadFileRequest, options: TransportOptions): Promise<void> {
+  const hash =
+    request.checksum === undefined ? undefined : createChecksumHash(request.checksum.type, options.repoId, url);
+  await mkdir(path.dirname(request.dest), { recursive: true });
   const opened = await openUrl(url, options);
   if (request.size !== undefined && opened.size !== undefined && opened.size !== request.size) {
     opened.cancel();
@@ -71,11 +74,11 @@ async function downloadOnce(url: string, request: DownloadFileRequest, options: 
       false,
     );
   }
-  const hash =
-    request.checksum === undefined ? undefined : createChecksumHash(request.checksum.type, options.repoId, url);
-  await mkdir(path.dirname(request.dest), { recursive: true });
   const tmp = `${request.dest}.part-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const out = await open(tmp, "w");
+  const out = await open(tmp, "w").catch((err: unknown) => {
+    opened.cancel();
+    throw err;
+  });
   let received = 0;
   try {
     for await (const chunk of opened.chunks) {

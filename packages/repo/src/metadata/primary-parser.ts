@@ -1,6 +1,7 @@
+import { RpmSense } from "@grove/rpm";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { hashAlgorithm } from "../fetch/checksum.js";
-import { comparisonFlags, DepFlag, formatEvr } from "../model/dep-flags.js";
+import { comparisonFlags, formatEvr } from "../model/dep-flags.js";
 import { DepKindIndex, FileKind, type PackageTable } from "../model/package-table.js";
 import { type PackageFields, PackageTableBuilder } from "../model/package-table-builder.js";
 import { createXmlParser, type XmlParser } from "./xml-feed.js";
@@ -64,6 +65,7 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
   let depKind = 0;
   let fileKind = 0;
   let ordinal = 0;
+  let lastChecksumType = "";
   let pkg = emptyFields();
   let seen = 0; // bit set of required fields found
   const HAS_NAME = 1;
@@ -122,7 +124,10 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
             return;
           case "checksum": {
             const type = attrs.type ?? "";
-            if (hashAlgorithm(type) === undefined) fail(`unknown checksum type "${type}"`);
+            if (type !== lastChecksumType) {
+              if (hashAlgorithm(type) === undefined) fail(`unknown checksum type "${type}"`);
+              lastChecksumType = type;
+            }
             pkg.checksumType = strings.intern(type);
             seen |= HAS_CHECKSUM;
             leaf(T_CHECKSUM);
@@ -194,7 +199,7 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           if (bits === undefined) fail(`dependency "${depName}" has unknown flags "${word}"`);
           flags = bits as number;
         }
-        if (attrs.pre === "1" || attrs.pre === "true") flags |= DepFlag.prereq;
+        if (attrs.pre === "1" || attrs.pre === "true") flags |= RpmSense.PREREQ;
         const evr =
           flags === 0 && attrs.ver === undefined ? 0 : strings.intern(formatEvr(attrs.epoch, attrs.ver, attrs.rel));
         builder.addDependency(depKind, strings.intern(depName as string), flags, evr);

@@ -69,6 +69,15 @@ export async function feedXml(
   try {
     for await (const chunk of decoder(rest, url)) {
       size += chunk.length;
+      if (options.openSize !== undefined && size > options.openSize) {
+        // Stop at once: more data than repomd announces (this also bounds a decompression bomb).
+        throw repoError(
+          RepoErrorCode.sizeMismatch,
+          repoId,
+          url,
+          `decompressed size mismatch: more than the ${options.openSize} bytes repomd.xml announces (open-size)`,
+        );
+      }
       hash?.update(chunk);
       writeXml(parser, text.decode(chunk, { stream: true }), options);
     }

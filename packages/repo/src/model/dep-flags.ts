@@ -1,32 +1,16 @@
-/**
- * rpm's RPMSENSE_* bits as they appear in repository metadata. The comparison bits are the same
- * as in an RPM header (`@grove/rpm`'s `Dependency.flags`).
- */
-export const DepFlag = {
-  /** RPMSENSE_LESS. */
-  less: 1 << 1,
-  /** RPMSENSE_GREATER. */
-  greater: 1 << 2,
-  /** RPMSENSE_EQUAL. */
-  equal: 1 << 3,
-  /** RPMSENSE_PREREQ: the metadata's `pre="1"` (needed by install-time scriptlets). */
-  prereq: 1 << 6,
-} as const;
-
-/** The comparison bits of a flags value (`less | greater | equal`). */
-export const DEP_SENSE_MASK = DepFlag.less | DepFlag.greater | DepFlag.equal;
+import { RpmSense } from "@grove/rpm";
 
 const COMPARISON: Readonly<Record<string, number>> = {
-  EQ: DepFlag.equal,
-  LT: DepFlag.less,
-  GT: DepFlag.greater,
-  LE: DepFlag.less | DepFlag.equal,
-  GE: DepFlag.greater | DepFlag.equal,
+  EQ: RpmSense.EQUAL,
+  LT: RpmSense.LESS,
+  GT: RpmSense.GREATER,
+  LE: RpmSense.LESS | RpmSense.EQUAL,
+  GE: RpmSense.GREATER | RpmSense.EQUAL,
 };
 
 /**
- * The flag bits of a metadata `flags` attribute (`EQ`, `LT`, `GT`, `LE`, `GE`), or `undefined` for
- * an unknown word.
+ * The `RPMSENSE_*` bits of a metadata `flags` attribute (`EQ`, `LT`, `GT`, `LE`, `GE`), or `undefined`
+ * for an unknown word. (A `pre="1"` attribute adds `RpmSense.PREREQ`.)
  *
  * @param word - the attribute value
  */

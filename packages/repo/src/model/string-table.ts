@@ -134,8 +134,9 @@ export class StringPool {
     let id = this.ids.get(text);
     if (id === undefined) {
       id = this.strings.length;
-      this.strings.push(text);
-      this.ids.set(text, id);
+      const own = detach(text);
+      this.strings.push(own);
+      this.ids.set(own, id);
     }
     return id;
   }
@@ -168,7 +169,7 @@ export class TextList {
    */
   add(text: string): number {
     if (text === "") return 0;
-    this.strings.push(text);
+    this.strings.push(detach(text));
     return this.strings.length - 1;
   }
 
@@ -176,6 +177,14 @@ export class TextList {
   finish(): StringTable {
     return StringTable.fromArray(this.strings);
   }
+}
+
+/**
+ * A copy of `text` that does not keep alive the (large) string it may have been cut from: a parser's
+ * substrings point into its whole input chunk, so keeping one would keep the chunk.
+ */
+function detach(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 function isPowerOfTwo(n: number): boolean {

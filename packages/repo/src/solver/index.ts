@@ -10,6 +10,8 @@
  */
 export { DEFAULT_REPO_COST, DEFAULT_REPO_PRIORITY, INSTALLED_REPO_ID, isPrimaryPath } from "./pool.js";
 export { describeProblems, formatProblems, SolveError, SolveErrorCode } from "./problems.js";
+export { HashedRepoIndex } from "./repo-index.js";
+export { solverRepoFrom } from "./repository-source.js";
 export { DEFAULT_SOLVE_ARCH, solve } from "./solve.js";
 export type {
   InstallReason,
@@ -21,6 +23,7 @@ export type {
   SolveRequest,
   SolverPackage,
   SolverRepo,
+  SolverRepoIndex,
   Transaction,
 } from "./types.js";
 

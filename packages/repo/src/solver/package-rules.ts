@@ -8,7 +8,7 @@ import { type Dependency, formatDependency, isRichDep } from "@grove/rpm";
 import type { Closure } from "./closure.js";
 import type { Pool } from "./pool.js";
 import { type RichDeps, toClauses } from "./rich.js";
-import { compareRules, Rule, RuleKind, type RuleKindValue } from "./rule.js";
+import { compareRules, Rule, type RuleInfo, RuleKind, type RuleKindValue } from "./rule.js";
 import type { SolverPackage } from "./types.js";
 
 /** Text of a dependency as libsolv prints it in problems. */
@@ -25,14 +25,22 @@ export function depText(dep: Dependency): string {
  */
 export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: RichDeps<P>, closure: Closure): Rule[] {
   const rules: Rule[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Rule>();
   const member = closure.member;
   const add = (lits: number[], kind: RuleKindValue, info: { source: number; target?: number; dep?: string }): void => {
     if (lits.length === 2 && (lits[0] as number) > (lits[1] as number)) lits.reverse();
     const key = lits.join(",");
-    if (seen.has(key)) return;
-    seen.add(key);
-    rules.push(new Rule(Int32Array.from(lits), kind, info));
+    const existing = seen.get(key);
+    if (existing !== undefined) {
+      const more = { kind, source: info.source, target: info.target ?? 0, dep: info.dep };
+      const same = (i: RuleInfo): boolean =>
+        i.kind === more.kind && i.source === more.source && i.target === more.target && i.dep === more.dep;
+      if (!existing.infos().some(same)) existing.moreInfos.push(more);
+      return;
+    }
+    const rule = new Rule(Int32Array.from(lits), kind, info);
+    seen.set(key, rule);
+    rules.push(rule);
   };
 
   for (const n of closure.ids) {
@@ -87,10 +95,11 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
       }
     }
 
-    for (const other of pool.byName.get(pool.name[n] as string) ?? []) {
+    for (const other of pool.named(pool.nameOf(n))) {
       if (other === n || member[other] !== 1) continue;
       if (dontfix && pool.isInstalled(other)) continue;
-      add([-n, -other], RuleKind.sameName, { source: Math.min(n, other), target: Math.max(n, other) });
+      // libsolv names the higher id first ("cannot install both <newer id> and <older id>").
+      add([-n, -other], RuleKind.sameName, { source: Math.max(n, other), target: Math.min(n, other) });
     }
   }
   return rules.sort(compareRules);

@@ -78,8 +78,8 @@ export function pruneToHighestPriority(pool: Pool<SolverPackage>, list: number[]
  */
 export function pruneToBestVersion(pool: Pool<SolverPackage>, list: number[]): void {
   list.sort((a, b) => {
-    const na = pool.name[a] as string;
-    const nb = pool.name[b] as string;
+    const na = pool.nameOf(a);
+    const nb = pool.nameOf(b);
     if (na !== nb) return na < nb ? -1 : 1;
     const ia = pool.isInstalled(a);
     if (ia !== pool.isInstalled(b)) return ia ? -1 : 1;
@@ -91,12 +91,12 @@ export function pruneToBestVersion(pool: Pool<SolverPackage>, list: number[]): v
   let best = list[0] as number;
   for (let i = 1; i < list.length; i++) {
     const id = list[i] as number;
-    if (pool.name[id] !== pool.name[best]) {
+    if (pool.nameOf(id) !== pool.nameOf(best)) {
       list[n++] = best;
       best = id;
       continue;
     }
-    if (compareEVR(pool.evr[best] as string, pool.evr[id] as string) < 0) best = id;
+    if (compareEVR(pool.evrOf(best), pool.evrOf(id)) < 0) best = id;
   }
   list[n++] = best;
   list.length = n;
@@ -106,7 +106,7 @@ export function pruneToBestVersion(pool: Pool<SolverPackage>, list: number[]): v
 /** Drop candidates that another candidate (of a different name) obsoletes, unless they obsolete each other. */
 function pruneObsoleted(pool: Pool<SolverPackage>, list: number[]): void {
   const obsoletes = (a: number, b: number): boolean => {
-    if (pool.name[a] === pool.name[b]) return false;
+    if (pool.nameOf(a) === pool.nameOf(b)) return false;
     return pool.obsoletersOf(b, [a]).length > 0;
   };
   const drop = new Set<number>();
@@ -142,16 +142,16 @@ function pruneToRecommended(ctx: PolicyContext, list: number[]): void {
 function dislikeOldVersions(pool: Pool<SolverPackage>, list: number[]): void {
   const bad = (id: number): boolean => {
     if (pool.isInstalled(id)) return false;
-    const arch = pool.pkg[id]?.arch;
+    const arch = pool.pkg(id).arch;
     const priority = pool.priority(id);
-    for (const other of pool.byName.get(pool.name[id] as string) ?? []) {
-      if (other === id || pool.pkg[other]?.arch !== arch) continue;
+    for (const other of pool.named(pool.nameOf(id))) {
+      if (other === id || pool.pkg(other).arch !== arch) continue;
       const otherPriority = pool.isInstalled(other) ? 0 : pool.priority(other);
       if (otherPriority !== priority) {
         if (priority < otherPriority) continue;
         return true;
       }
-      if (compareEVR(pool.evr[other] as string, pool.evr[id] as string) > 0) return true;
+      if (compareEVR(pool.evrOf(other), pool.evrOf(id)) > 0) return true;
     }
     return false;
   };
@@ -219,7 +219,7 @@ function sortByCommonDep(pool: Pool<SolverPackage>, list: number[]): void {
 /** Bring candidates that are installed, or whose name is installed, to the front (stable). */
 function moveInstalledToFront(pool: Pool<SolverPackage>, list: number[]): void {
   const installedName = (id: number): boolean =>
-    pool.isInstalled(id) || (pool.byName.get(pool.name[id] as string) ?? []).some((other) => pool.isInstalled(other));
+    pool.isInstalled(id) || pool.named(pool.nameOf(id)).some((other) => pool.isInstalled(other));
   const front = list.filter(installedName);
   if (front.length === 0 || front.length === list.length) return;
   const back = list.filter((id) => !installedName(id));

@@ -1,12 +1,16 @@
 /**
- * The solver's package pool: every installable package gets a small integer id (a "solvable", as in
- * libsolv), installed packages first, then the repositories in order. The pool answers "who provides
+ * The solver's package pool: every package gets a small integer id (a "solvable", as in libsolv), installed
+ * packages first, then the repositories in order. Nothing is computed for a package until a solve touches
+ * it: look-ups go through each repository's {@link SolverRepoIndex}, and a package's installability (machine
+ * arch or noarch, not excluded), name and EVR are worked out on first use. The pool answers "who provides
  * this dependency" with rpm's range-overlap rules, implicit self-provides and file provides.
  * @packageDocumentation
  */
-import { type Dependency, RpmSense, rangesOverlap } from "@grove/rpm";
-import { excludeMatcher } from "./excludes.js";
-import type { SolverPackage, SolverRepo } from "./types.js";
+import { type Dependency, isRichDep, RpmSense, rangesOverlap } from "@grove/rpm";
+import { type ExcludeMatcher, excludeMatcher } from "./excludes.js";
+import { HashedRepoIndex } from "./repo-index.js";
+import { parseRich, richNames } from "./rich.js";
+import type { SolverPackage, SolverRepo, SolverRepoIndex } from "./types.js";
 
 /** The id the installed packages' repository gets in messages (dnf's name for the rpmdb). */
 export const INSTALLED_REPO_ID = "@System";
@@ -17,6 +21,7 @@ export const DEFAULT_REPO_PRIORITY = 99;
 export const DEFAULT_REPO_COST = 1000;
 
 const NO_IDS = new Int32Array(0);
+const NO_DEPS: readonly Dependency[] = [];
 
 /** One repository of the pool. */
 export interface PoolRepo<P extends SolverPackage> {
@@ -30,11 +35,15 @@ export interface PoolRepo<P extends SolverPackage> {
   readonly installed: boolean;
   /** The input repository (undefined for the installed set). */
   readonly source: SolverRepo<P> | undefined;
-  /** Solvable id of each input package (0 when the package was left out: arch, exclude, source rpm). */
-  readonly ids: Int32Array;
+  /** Solvable id of package 0; package `i` is solvable `base + i`. */
+  readonly base: number;
+  /** The packages. */
+  readonly packages: readonly P[];
+  /** Look-ups over the packages. */
+  readonly index: SolverRepoIndex;
 }
 
-/** Settings that decide which packages enter the pool. */
+/** Settings that decide which packages are installable. */
 export interface PoolOptions {
   /** Machine architecture. */
   readonly arch: string;
@@ -52,35 +61,30 @@ export function isPrimaryPath(path: string): boolean {
   return path.startsWith("/etc/") || path.includes("bin/") || path === "/usr/lib/sendmail";
 }
 
-/** The package pool. Solvable ids run from 1 to {@link Pool.count}. */
+/** The package pool. Solvable ids run from 1 to {@link Pool.count}; only installable ones are ever returned. */
 export class Pool<P extends SolverPackage> {
-  /** Number of solvables. */
+  /** Number of solvables (installable or not). */
   readonly count: number;
-  /** Package of each solvable (index 0 unused). */
-  readonly pkg: P[];
-  /** Name of each solvable. */
-  readonly name: string[];
-  /** `[epoch:]version-release` of each solvable (epoch only when non-zero). */
-  readonly evr: string[];
-  /** Repository index (into {@link Pool.repos}) of each solvable. */
-  readonly repoIndex: Int32Array;
   /** The repositories; the installed set (if any) is first. */
   readonly repos: readonly PoolRepo<P>[];
-  /** Solvables by package name, ascending. */
-  readonly byName: ReadonlyMap<string, readonly number[]>;
-  /** Solvables that have Supplements or Enhances, ascending. */
-  readonly weakProviders: readonly number[];
   /** Id of the first solvable that is not installed. */
   readonly firstAvailable: number;
-
-  private readonly providesIndex = new Map<string, number[]>();
-  private readonly cache = new Map<string, Int32Array>();
-  private fileIndex: Map<string, number[]> | undefined;
-  private obsoletesIndex: Map<string, number[]> | undefined;
-  private readonly filelistHits = new Map<string, number[]>();
-  private readonly asked = new Set<string>();
   /** Non-primary paths looked up whose full file lists were not asked yet. */
   readonly pendingPaths = new Set<string>();
+
+  private readonly arch: string;
+  private readonly excluded: ExcludeMatcher;
+  private readonly repoOfId: Uint16Array;
+  private readonly status: Int8Array;
+  private readonly names: (string | undefined)[];
+  private readonly evrs: (string | undefined)[];
+  private readonly namedCache = new Map<string, readonly number[]>();
+  private readonly cache = new Map<string, Int32Array>();
+  private readonly obsoletingCache = new Map<string, readonly number[]>();
+  private weak: number[] | undefined;
+  private readonly supplementersCache = new Map<string, readonly number[]>();
+  private readonly filelistHits = new Map<string, number[]>();
+  private readonly asked = new Set<string>();
 
   /**
    * @param repos - the repositories
@@ -88,78 +92,55 @@ export class Pool<P extends SolverPackage> {
    * @param options - arch and excludes
    */
   constructor(repos: readonly SolverRepo<P>[], installed: readonly P[], options: PoolOptions) {
-    const pkgs: P[] = [undefined as unknown as P];
-    const repoIndex: number[] = [0];
+    this.arch = options.arch;
+    this.excluded = excludeMatcher(options.excludes);
     const poolRepos: PoolRepo<P>[] = [];
-    const excluded = excludeMatcher(options.excludes);
-    const addRepo = (repo: Omit<PoolRepo<P>, "ids">, packages: readonly P[], filter: boolean): void => {
-      const ids = new Int32Array(packages.length);
-      const index = poolRepos.length;
-      for (let i = 0; i < packages.length; i++) {
-        const pkg = packages[i] as P;
-        if (filter) {
-          if (pkg.arch !== options.arch && pkg.arch !== "noarch") continue;
-          if (excluded(pkg)) continue;
-        }
-        ids[i] = pkgs.length;
-        pkgs.push(pkg);
-        repoIndex.push(index);
-      }
-      poolRepos.push({ ...repo, ids });
-    };
+    let next = 1;
     if (installed.length > 0) {
-      addRepo({ id: INSTALLED_REPO_ID, priority: 0, cost: 0, installed: true, source: undefined }, installed, false);
+      poolRepos.push({
+        id: INSTALLED_REPO_ID,
+        priority: 0,
+        cost: 0,
+        installed: true,
+        source: undefined,
+        base: next,
+        packages: installed,
+        index: new HashedRepoIndex(installed),
+      });
+      next += installed.length;
     }
-    this.firstAvailable = pkgs.length;
+    this.firstAvailable = next;
     for (const repo of repos) {
-      addRepo(
-        {
-          id: repo.id,
-          priority: repo.priority ?? DEFAULT_REPO_PRIORITY,
-          cost: repo.cost ?? DEFAULT_REPO_COST,
-          installed: false,
-          source: repo,
-        },
-        repo.packages,
-        true,
-      );
+      poolRepos.push({
+        id: repo.id,
+        priority: repo.priority ?? DEFAULT_REPO_PRIORITY,
+        cost: repo.cost ?? DEFAULT_REPO_COST,
+        installed: false,
+        source: repo,
+        base: next,
+        packages: repo.packages,
+        index: repo.index ?? new HashedRepoIndex(repo.packages),
+      });
+      next += repo.packages.length;
     }
-    this.count = pkgs.length - 1;
-    this.pkg = pkgs;
+    this.count = next - 1;
     this.repos = poolRepos;
-    this.repoIndex = Int32Array.from(repoIndex);
-    this.name = new Array<string>(pkgs.length);
-    this.evr = new Array<string>(pkgs.length);
-    this.name[0] = "";
-    this.evr[0] = "";
-    const byName = new Map<string, number[]>();
-    const weak: number[] = [];
-    const index = this.providesIndex;
-    for (let id = 1; id < pkgs.length; id++) {
-      const pkg = pkgs[id] as P;
-      this.name[id] = pkg.name;
-      this.evr[id] = `${pkg.epoch > 0 ? `${pkg.epoch}:` : ""}${pkg.version}-${pkg.release}`;
-      const same = byName.get(pkg.name);
-      if (same === undefined) byName.set(pkg.name, [id]);
-      else same.push(id);
-      const deps = pkg.dependencies;
-      if ((deps.supplements?.length ?? 0) > 0 || (deps.enhances?.length ?? 0) > 0) weak.push(id);
-      const provides = deps.provides;
-      if (provides === undefined) continue;
-      for (let k = 0; k < provides.length; k++) {
-        const providedName = (provides[k] as Dependency).name;
-        const list = index.get(providedName);
-        if (list === undefined) index.set(providedName, [id, k]);
-        else list.push(id, k);
-      }
-    }
-    this.byName = byName;
-    this.weakProviders = weak;
+    this.repoOfId = new Uint16Array(next);
+    poolRepos.forEach((repo, i) => this.repoOfId.fill(i, repo.base, repo.base + repo.packages.length));
+    this.status = new Int8Array(next);
+    this.names = new Array(next);
+    this.evrs = new Array(next);
+  }
+
+  /** The package of solvable `id`. */
+  pkg(id: number): P {
+    const repo = this.repoOf(id);
+    return repo.packages[id - repo.base] as P;
   }
 
   /** The repository of solvable `id`. */
   repoOf(id: number): PoolRepo<P> {
-    return this.repos[this.repoIndex[id] as number] as PoolRepo<P>;
+    return this.repos[this.repoOfId[id] as number] as PoolRepo<P>;
   }
 
   /** True when solvable `id` is an installed package. */
@@ -167,20 +148,100 @@ export class Pool<P extends SolverPackage> {
     return id < this.firstAvailable;
   }
 
+  /** True when solvable `id` may be installed: installed already, or of the machine arch or noarch and not excluded. */
+  installable(id: number): boolean {
+    const known = this.status[id] as number;
+    if (known !== 0) return known > 0;
+    let ok = true;
+    if (!this.isInstalled(id)) {
+      const repo = this.repoOf(id);
+      const pkg = repo.packages[id - repo.base] as P;
+      ok =
+        (pkg.arch === this.arch || pkg.arch === "noarch") &&
+        !(repo.source?.excluded?.(id - repo.base) ?? false) &&
+        !this.excluded(pkg);
+    }
+    this.status[id] = ok ? 1 : -1;
+    return ok;
+  }
+
   /** dnf priority of solvable `id`'s repository (lower wins). */
   priority(id: number): number {
     return this.repoOf(id).priority;
   }
 
+  /** Name of solvable `id`. */
+  nameOf(id: number): string {
+    let name = this.names[id];
+    if (name === undefined) this.names[id] = name = this.pkg(id).name;
+    return name;
+  }
+
+  /** `[epoch:]version-release` of solvable `id` (epoch only when non-zero). */
+  evrOf(id: number): string {
+    let evr = this.evrs[id];
+    if (evr === undefined) {
+      const pkg = this.pkg(id);
+      evr = `${pkg.epoch > 0 ? `${pkg.epoch}:` : ""}${pkg.version}-${pkg.release}`;
+      this.evrs[id] = evr;
+    }
+    return evr;
+  }
+
   /** libsolv's `name-[epoch:]version-release.arch` for solvable `id`. */
   nevra(id: number): string {
-    const pkg = this.pkg[id] as P;
-    return `${pkg.name}-${this.evr[id]}.${pkg.arch}`;
+    return `${this.nameOf(id)}-${this.evrOf(id)}.${this.pkg(id).arch}`;
   }
 
   /** The dependencies of one kind of solvable `id` (empty when none). */
   deps(id: number, kind: keyof SolverPackage["dependencies"]): readonly Dependency[] {
-    return (this.pkg[id] as P).dependencies[kind] ?? [];
+    return this.pkg(id).dependencies[kind] ?? NO_DEPS;
+  }
+
+  /** Installable solvables called `name`, ascending. */
+  named(name: string): readonly number[] {
+    let ids = this.namedCache.get(name);
+    if (ids === undefined) {
+      ids = this.collect((repo) => repo.index.named(name));
+      this.namedCache.set(name, ids);
+    }
+    return ids;
+  }
+
+  /** Every package name of installable solvables (a full scan: for glob specs only). */
+  allNames(): Set<string> {
+    const names = new Set<string>();
+    for (let id = 1; id <= this.count; id++) if (this.installable(id)) names.add(this.nameOf(id));
+    return names;
+  }
+
+  /** Every capability name installable solvables provide explicitly (a full scan: for glob specs only). */
+  provideNames(): Set<string> {
+    const names = new Set<string>();
+    for (let id = 1; id <= this.count; id++) {
+      if (!this.installable(id)) continue;
+      for (const provide of this.deps(id, "provides")) names.add(provide.name);
+    }
+    return names;
+  }
+
+  /**
+   * Installable solvables whose Supplements mention capability `name` (in a simple or rich dependency).
+   * The per-repository tables behind this are built once per package list and kept across solves.
+   */
+  supplementers(name: string): readonly number[] {
+    let ids = this.supplementersCache.get(name);
+    if (ids === undefined) {
+      ids = this.collect((repo) => supplementTable(repo.packages, repo.index).get(name) ?? NO_IDS);
+      this.supplementersCache.set(name, ids);
+    }
+    return ids;
+  }
+
+  /** Installable solvables with Supplements or Enhances, ascending. */
+  weakProviders(): readonly number[] {
+    this.weak ??= this.collect((repo) => repo.index.weakPackages());
+    return this.weak;
   }
 
   /**
@@ -199,24 +260,20 @@ export class Pool<P extends SolverPackage> {
     if (cached !== undefined) return cached;
     const found: number[] = [];
     const want = { flags: sense, evr };
-    const entries = this.providesIndex.get(name);
-    if (entries !== undefined) {
-      for (let i = 0; i < entries.length; i += 2) {
-        const id = entries[i] as number;
-        if (!versioned) found.push(id);
-        else {
-          const provide = ((this.pkg[id] as P).dependencies.provides as readonly Dependency[])[
-            entries[i + 1] as number
-          ];
-          if (provide !== undefined && rangesOverlap(want, provide)) found.push(id);
+    for (const id of this.collect((repo) => repo.index.providers(name))) {
+      if (!versioned) {
+        found.push(id);
+        continue;
+      }
+      for (const provide of this.deps(id, "provides")) {
+        if (provide.name === name && rangesOverlap(want, provide)) {
+          found.push(id);
+          break;
         }
       }
     }
-    const named = this.byName.get(name);
-    if (named !== undefined) {
-      for (const id of named) {
-        if (!versioned || rangesOverlap(want, { flags: RpmSense.EQUAL, evr: this.evr[id] as string })) found.push(id);
-      }
+    for (const id of this.named(name)) {
+      if (!versioned || rangesOverlap(want, { flags: RpmSense.EQUAL, evr: this.evrOf(id) })) found.push(id);
     }
     if (name.charCodeAt(0) === 0x2f) for (const id of this.fileProviders(name)) found.push(id);
     const result = sortedUnique(found);
@@ -236,49 +293,33 @@ export class Pool<P extends SolverPackage> {
    * @param dep - the Obsoletes entry
    */
   obsoletedBy(dep: Dependency): number[] {
-    const named = this.byName.get(dep.name);
-    if (named === undefined) return [];
+    const named = this.named(dep.name);
     const sense = dep.flags & RpmSense.SENSEMASK;
     if (sense === 0 || dep.evr === "") return [...named];
     const want = { flags: sense, evr: dep.evr };
-    return named.filter((id) => rangesOverlap(want, { flags: RpmSense.EQUAL, evr: this.evr[id] as string }));
+    return named.filter((id) => rangesOverlap(want, { flags: RpmSense.EQUAL, evr: this.evrOf(id) }));
   }
 
-  /** Every capability name some package provides (explicitly). */
-  provideNames(): IterableIterator<string> {
-    return this.providesIndex.keys();
-  }
-
-  /** Every available solvable with an Obsoletes entry on package name `name`, ascending. */
+  /** Every installable available solvable with an Obsoletes entry on package name `name`, ascending. */
   obsoletingName(name: string): readonly number[] {
-    if (this.obsoletesIndex === undefined) {
-      const index = new Map<string, number[]>();
-      for (let id = this.firstAvailable; id <= this.count; id++) {
-        for (const obs of this.deps(id, "obsoletes")) {
-          const list = index.get(obs.name);
-          if (list === undefined) index.set(obs.name, [id]);
-          else if (list[list.length - 1] !== id) list.push(id);
-        }
-      }
-      this.obsoletesIndex = index;
+    let ids = this.obsoletingCache.get(name);
+    if (ids === undefined) {
+      ids = this.collect((repo) => (repo.installed ? NO_IDS : repo.index.obsoleters(name)));
+      this.obsoletingCache.set(name, ids);
     }
-    return this.obsoletesIndex.get(name) ?? [];
+    return ids;
   }
 
   /** Which of `among` obsolete solvable `id` (an Obsoletes entry naming its name, with its EVR in range). */
   obsoletersOf(id: number, among: Iterable<number>): number[] {
     const out: number[] = [];
-    const name = this.name[id] as string;
+    const name = this.nameOf(id);
     for (const other of among) {
       if (other === id) continue;
       for (const obs of this.deps(other, "obsoletes")) {
         if (obs.name !== name) continue;
         const sense = obs.flags & RpmSense.SENSEMASK;
-        if (
-          sense === 0 ||
-          obs.evr === "" ||
-          rangesOverlap(obs, { flags: RpmSense.EQUAL, evr: this.evr[id] as string })
-        ) {
+        if (sense === 0 || obs.evr === "" || rangesOverlap(obs, { flags: RpmSense.EQUAL, evr: this.evrOf(id) })) {
           out.push(other);
           break;
         }
@@ -298,10 +339,7 @@ export class Pool<P extends SolverPackage> {
     for (const [path, indices] of hits) {
       let list = this.filelistHits.get(path);
       if (list === undefined) this.filelistHits.set(path, (list = []));
-      for (const index of indices) {
-        const id = repo.ids[index] ?? 0;
-        if (id !== 0) list.push(id);
-      }
+      for (const index of indices) if (index >= 0 && index < repo.packages.length) list.push(repo.base + index);
     }
   }
 
@@ -314,31 +352,59 @@ export class Pool<P extends SolverPackage> {
     return paths;
   }
 
-  private fileProviders(path: string): readonly number[] {
-    if (this.fileIndex === undefined) this.fileIndex = this.buildFileIndex();
-    const primary = this.fileIndex.get(path) ?? [];
-    if (isPrimaryPath(path)) return primary;
+  private fileProviders(path: string): number[] {
+    const owners = this.collect((repo) => repo.index.fileOwners(path));
+    if (isPrimaryPath(path)) return owners;
     if (!this.asked.has(path)) {
       if (this.repos.some((repo) => repo.source?.findFileProviders !== undefined)) this.pendingPaths.add(path);
-      return primary;
+      return owners;
     }
     const full = this.filelistHits.get(path);
-    return full === undefined ? primary : [...primary, ...full];
+    return full === undefined ? owners : [...owners, ...full.filter((id) => this.installable(id))];
   }
 
-  private buildFileIndex(): Map<string, number[]> {
-    const index = new Map<string, number[]>();
-    for (let id = 1; id <= this.count; id++) {
-      const files = (this.pkg[id] as P).files;
-      if (files === undefined) continue;
-      for (const file of files) {
-        const list = index.get(file);
-        if (list === undefined) index.set(file, [id]);
-        else if (list[list.length - 1] !== id) list.push(id);
+  /** Map per-repository package indices to installable solvable ids, ascending and unique. */
+  private collect(lookup: (repo: PoolRepo<P>) => ArrayLike<number>): number[] {
+    const out: number[] = [];
+    for (const repo of this.repos) {
+      const indices = lookup(repo);
+      for (let i = 0; i < indices.length; i++) {
+        const id = repo.base + (indices[i] as number);
+        if (this.installable(id)) out.push(id);
       }
     }
-    return index;
+    if (out.length < 2) return out;
+    out.sort((a, b) => a - b);
+    let n = 1;
+    for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i] as number;
+    out.length = n;
+    return out;
   }
+}
+
+const supplementTables = new WeakMap<readonly SolverPackage[], Map<string, number[]>>();
+
+/** Per capability name, the packages of a list whose Supplements mention it (cached per list). */
+function supplementTable(packages: readonly SolverPackage[], index: SolverRepoIndex): Map<string, number[]> {
+  let table = supplementTables.get(packages);
+  if (table === undefined) {
+    table = new Map<string, number[]>();
+    const weak = index.weakPackages();
+    for (let w = 0; w < weak.length; w++) {
+      const i = weak[w] as number;
+      const pkg = packages[i] as SolverPackage;
+      for (const dep of pkg.dependencies.supplements ?? NO_DEPS) {
+        const names = isRichDep(dep.name) ? richNames(parseRich(dep.name, pkg.name)) : [dep.name];
+        for (const name of names) {
+          const list = table.get(name);
+          if (list === undefined) table.set(name, [i]);
+          else if (list[list.length - 1] !== i) list.push(i);
+        }
+      }
+    }
+    supplementTables.set(packages, table);
+  }
+  return table;
 }
 
 /** Sort ids ascending and drop duplicates. */

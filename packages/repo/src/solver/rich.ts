@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { GroveError } from "@grove/core";
-import { parseRichDep, type RichOperand } from "@grove/rpm";
+import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm";
 import { type Pool, sortedUnique } from "./pool.js";
 import type { SolverPackage } from "./types.js";
 
@@ -19,6 +19,54 @@ export type Formula =
 
 /** More clauses than this from one rich dependency is treated as an error (real ones make a handful). */
 export const MAX_RICH_CLAUSES = 20_000;
+
+/** Parsed rich dependencies, shared by all solves (parsing is pure); cleared when it grows past a limit. */
+const parsed = new Map<string, RichDep>();
+const MAX_PARSED = 200_000;
+
+/**
+ * Parse a rich dependency, remembering the result.
+ *
+ * @param text - the dependency (starting with `(`)
+ * @param source - where it comes from, for error messages
+ * @throws GroveError `RPM_BAD_RICH_DEP` when it is not valid
+ */
+export function parseRich(text: string, source: string): RichDep {
+  let tree = parsed.get(text);
+  if (tree === undefined) {
+    tree = parseRichDep(text, { source });
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(text, tree);
+  }
+  return tree;
+}
+
+/** The capability names a rich dependency mentions. */
+export function richNames(node: RichOperand, out: string[] = []): string[] {
+  switch (node.type) {
+    case "dep":
+      out.push(node.name);
+      break;
+    case "single":
+      richNames(node.operand, out);
+      break;
+    case "and":
+    case "or":
+    case "with":
+      for (const operand of node.operands) richNames(operand, out);
+      break;
+    case "without":
+    case "else":
+      richNames(node.left, out);
+      richNames(node.right, out);
+      break;
+    default:
+      richNames(node.consequent, out);
+      richNames(node.condition, out);
+      if (node.alternate !== undefined) richNames(node.alternate, out);
+  }
+  return out;
+}
 
 /** Parses rich dependencies once and turns them into formulas against a pool. */
 export class RichDeps<P extends SolverPackage> {
@@ -37,7 +85,7 @@ export class RichDeps<P extends SolverPackage> {
   formula(text: string, source: string): Formula {
     let formula = this.formulas.get(text);
     if (formula === undefined) {
-      formula = this.convert(parseRichDep(text, { source }));
+      formula = this.convert(parseRich(text, source));
       this.formulas.set(text, formula);
     }
     return formula;

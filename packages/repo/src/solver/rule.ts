@@ -33,6 +33,18 @@ export const RuleKind = {
 /** One of the {@link RuleKind} values. */
 export type RuleKindValue = (typeof RuleKind)[keyof typeof RuleKind];
 
+/** One meaning of a package rule (identical clauses made for several reasons have several). */
+export interface RuleInfo {
+  /** What it stands for. */
+  readonly kind: RuleKindValue;
+  /** The package the rule is about. */
+  readonly source: number;
+  /** The other package, 0 when none. */
+  readonly target: number;
+  /** The dependency text, if any. */
+  readonly dep: string | undefined;
+}
+
 /** A clause plus its meaning. */
 export class Rule {
   /** The literals, in libsolv's order (the package the rule is about first). Never modified. */
@@ -55,6 +67,8 @@ export class Rule {
   readonly why: readonly Rule[] | undefined;
   /** Disabled rules take no part in solving (after a problem was recorded). */
   disabled = false;
+  /** Further meanings of the same clause (package rules made more than once). */
+  readonly moreInfos: RuleInfo[] = [];
 
   /**
    * @param lits - the literals
@@ -73,6 +87,11 @@ export class Rule {
     this.dep = info.dep;
     this.job = info.job ?? -1;
     this.why = info.why;
+  }
+
+  /** Every meaning of the rule, the first one first. */
+  infos(): RuleInfo[] {
+    return [{ kind: this.kind, source: this.source, target: this.target, dep: this.dep }, ...this.moreInfos];
   }
 
   /** True for rules that come from package metadata (not from the request, updates, or learning). */

@@ -484,7 +484,10 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     this.problems.push(proof);
     const culprits = proof.filter((rule) => !rule.isPackageRule);
     if (culprits.length === 0) return -1;
+    // As libsolv: a problem with a request (its job or best rule) disables the whole request.
+    const jobs = new Set(culprits.filter((rule) => rule.job >= 0).map((rule) => rule.job));
     for (const rule of culprits) rule.disabled = true;
+    for (const rule of [...this.input.jobRules, ...this.input.bestRules]) if (jobs.has(rule.job)) rule.disabled = true;
     this.sat.reset();
     return 0;
   }
@@ -589,7 +592,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   private replacesInstalled(id: number): boolean {
     const pool = this.input.pool;
     if (pool.isInstalled(id)) return true;
-    if ((pool.byName.get(pool.name[id] as string) ?? []).some((other) => pool.isInstalled(other))) return true;
+    if (pool.named(pool.nameOf(id)).some((other) => pool.isInstalled(other))) return true;
     for (const obs of pool.deps(id, "obsoletes")) {
       if (pool.obsoletedBy(obs).some((other) => pool.isInstalled(other))) return true;
     }

@@ -85,10 +85,10 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
   const updateRules: Rule[] = [];
   for (let id = 1; id < pool.firstAvailable; id++) {
     const others = new Set<number>();
-    for (const other of pool.byName.get(pool.name[id] as string) ?? []) {
+    for (const other of pool.named(pool.nameOf(id))) {
       if (other !== id && !pool.isInstalled(other) && closure.member[other] === 1) others.add(other);
     }
-    for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.name[id] as string))) {
+    for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.nameOf(id)))) {
       if (closure.member[other] === 1) others.add(other);
     }
     updateRules.push(new Rule(Int32Array.from([id, ...[...others].sort((a, b) => a - b)]), RuleKind.update, { source: id }));
@@ -162,22 +162,22 @@ function updateMapFor<P extends SolverPackage>(
     return map;
   }
   const names = new Set<string>();
-  for (const match of matches) for (const ids of match?.selectors ?? []) for (const id of ids) names.add(pool.name[id] as string);
-  for (let id = 1; id < pool.firstAvailable; id++) if (names.has(pool.name[id] as string)) map[id] = 1;
+  for (const match of matches) for (const ids of match?.selectors ?? []) for (const id of ids) names.add(pool.nameOf(id));
+  for (let id = 1; id < pool.firstAvailable; id++) if (names.has(pool.nameOf(id))) map[id] = 1;
   return map;
 }
 
 /** Newer versions of installed package `id` (same name, same arch or noarch) and packages obsoleting it. */
 function findUpdates<P extends SolverPackage>(pool: Pool<P>, id: number): number[] {
   const out = new Set<number>();
-  const arch = pool.pkg[id]?.arch;
-  for (const other of pool.byName.get(pool.name[id] as string) ?? []) {
+  const arch = pool.pkg(id).arch;
+  for (const other of pool.named(pool.nameOf(id))) {
     if (pool.isInstalled(other)) continue;
-    const otherArch = pool.pkg[other]?.arch;
+    const otherArch = pool.pkg(other).arch;
     if (otherArch !== arch && otherArch !== "noarch" && arch !== "noarch") continue;
-    if (compareEVR(pool.evr[other] as string, pool.evr[id] as string) > 0) out.add(other);
+    if (compareEVR(pool.evrOf(other), pool.evrOf(id)) > 0) out.add(other);
   }
-  for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.name[id] as string))) out.add(other);
+  for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.nameOf(id)))) out.add(other);
   return [...out].sort((a, b) => a - b);
 }
 

@@ -80,13 +80,13 @@ function filterNevra<P extends SolverPackage>(
   fields: Partial<Record<"name" | "epoch" | "version" | "release" | "arch", string>>,
 ): number[] {
   const name = fields.name as string;
-  const candidates: readonly number[] = isGlob(name) ? globNames(pool, name) : (pool.byName.get(name) ?? []);
+  const candidates: readonly number[] = isGlob(name) ? globNames(pool, name) : pool.named(name);
   const version = fields.version === undefined || fields.version === "*" ? undefined : matcher(fields.version);
   const release = fields.release === undefined || fields.release === "*" ? undefined : matcher(fields.release);
   const arch = fields.arch === undefined || fields.arch === "*" ? undefined : matcher(fields.arch);
   const epoch = fields.epoch === undefined ? undefined : Number(fields.epoch);
   return candidates.filter((id) => {
-    const pkg = pool.pkg[id] as P;
+    const pkg = pool.pkg(id);
     if (epoch !== undefined && pkg.epoch !== epoch) return false;
     if (version !== undefined && !version(pkg.version)) return false;
     if (release !== undefined && !release(pkg.release)) return false;
@@ -98,7 +98,7 @@ function filterNevra<P extends SolverPackage>(
 function globNames<P extends SolverPackage>(pool: Pool<P>, pattern: string): number[] {
   const match = matcher(pattern);
   const out: number[] = [];
-  for (const [name, ids] of pool.byName) if (match(name)) out.push(...ids);
+  for (const name of pool.allNames()) if (match(name)) out.push(...pool.named(name));
   return out.sort((a, b) => a - b);
 }
 
@@ -119,7 +119,7 @@ function provideMatches<P extends SolverPackage>(pool: Pool<P>, spec: string): n
   for (const provided of pool.provideNames()) {
     if (match(provided)) for (const id of pool.whatProvides(provided, flags, evr)) found.add(id);
   }
-  for (const [pkgName] of pool.byName) {
+  for (const pkgName of pool.allNames()) {
     if (match(pkgName)) for (const id of pool.whatProvides(pkgName, flags, evr)) found.add(id);
   }
   return [...found].sort((a, b) => a - b);
@@ -139,7 +139,7 @@ function selectorsFor<P extends SolverPackage>(
 function perName<P extends SolverPackage>(pool: Pool<P>, ids: number[], withObsoletes: boolean): number[][] {
   const groups = new Map<string, number[]>();
   for (const id of ids) {
-    const name = pool.name[id] as string;
+    const name = pool.nameOf(id);
     const group = groups.get(name);
     if (group === undefined) groups.set(name, [id]);
     else group.push(id);
@@ -155,9 +155,9 @@ function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): 
   const anyInstalled = ids.some((id) => pool.isInstalled(id));
   const targets = anyInstalled ? ids : latestPerArchByPriority(pool, ids.filter((id) => !pool.isInstalled(id)));
   const out = new Set(ids);
-  const names = new Set(targets.map((id) => pool.name[id] as string));
+  const names = new Set(targets.map((id) => pool.nameOf(id)));
   for (const name of names) {
-    const named = targets.filter((t) => pool.name[t] === name);
+    const named = targets.filter((t) => pool.nameOf(t) === name);
     for (const obsoleter of pool.obsoletingName(name)) {
       if (!out.has(obsoleter) && named.some((t) => pool.obsoletersOf(t, [obsoleter]).length > 0)) out.add(obsoleter);
     }
@@ -169,7 +169,7 @@ function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): 
 function latestPerArchByPriority<P extends SolverPackage>(pool: Pool<P>, ids: number[]): number[] {
   const groups = new Map<string, number[]>();
   for (const id of ids) {
-    const key = `${pool.name[id]}.${pool.pkg[id]?.arch}`;
+    const key = `${pool.nameOf(id)}.${pool.pkg(id).arch}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [id]);
     else group.push(id);
@@ -186,8 +186,8 @@ function latestPerArchByPriority<P extends SolverPackage>(pool: Pool<P>, ids: nu
 }
 
 function compareEvrOf<P extends SolverPackage>(pool: Pool<P>, a: number, b: number): number {
-  const x = pool.pkg[a] as P;
-  const y = pool.pkg[b] as P;
+  const x = pool.pkg(a);
+  const y = pool.pkg(b);
   if (x.epoch !== y.epoch) return x.epoch - y.epoch;
   return rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
 }

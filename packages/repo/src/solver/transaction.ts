@@ -29,7 +29,7 @@ export function buildTransaction<P extends SolverPackage>(
     if (!installed(id)) continue;
     result.push(id);
     if (pool.isInstalled(id)) continue;
-    const old = (pool.byName.get(pool.name[id] as string) ?? []).find(
+    const old = pool.named(pool.nameOf(id)).find(
       (other) => pool.isInstalled(other) && !installed(other) && !replaced.has(other),
     );
     if (old === undefined) {
@@ -37,34 +37,34 @@ export function buildTransaction<P extends SolverPackage>(
       continue;
     }
     replaced.add(old);
-    const change = { from: pool.pkg[old] as P, to: pool.pkg[id] as P };
-    if (compareEVR(pool.evr[id] as string, pool.evr[old] as string) >= 0) upgrade.push(change);
+    const change = { from: pool.pkg(old), to: pool.pkg(id) };
+    if (compareEVR(pool.evrOf(id), pool.evrOf(old)) >= 0) upgrade.push(change);
     else downgrade.push(change);
   }
   const newIds = result.filter((id) => !pool.isInstalled(id));
   for (let id = 1; id < pool.firstAvailable; id++) {
     if (installed(id) || replaced.has(id)) continue;
     const by = pool.obsoletersOf(id, newIds)[0];
-    if (by !== undefined) obsoleted.push({ package: pool.pkg[id] as P, by: pool.pkg[by] as P });
-    else remove.push(pool.pkg[id] as P);
+    if (by !== undefined) obsoleted.push({ package: pool.pkg(id), by: pool.pkg(by) });
+    else remove.push(pool.pkg(id));
   }
   const byNameVersion = (a: number, b: number): number => {
-    const na = pool.name[a] as string;
-    const nb = pool.name[b] as string;
+    const na = pool.nameOf(a);
+    const nb = pool.nameOf(b);
     if (na !== nb) return na < nb ? -1 : 1;
-    return compareEVR(pool.evr[a] as string, pool.evr[b] as string);
+    return compareEVR(pool.evrOf(a), pool.evrOf(b));
   };
   install.sort(byNameVersion);
   result.sort(byNameVersion);
   const reasonMap = new Map<P, InstallReason>();
-  for (const id of newIds) reasonMap.set(pool.pkg[id] as P, reasons.get(id) ?? "dependency");
+  for (const id of newIds) reasonMap.set(pool.pkg(id), reasons.get(id) ?? "dependency");
   return {
-    install: install.map((id) => pool.pkg[id] as P),
+    install: install.map((id) => pool.pkg(id)),
     upgrade,
     downgrade,
     obsoleted,
     remove,
     reasons: reasonMap,
-    result: result.map((id) => pool.pkg[id] as P),
+    result: result.map((id) => pool.pkg(id)),
   };
 }

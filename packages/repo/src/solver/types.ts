@@ -39,12 +39,36 @@ export interface SolverRepo<P extends SolverPackage = SolverPackage> {
   readonly cost?: number;
   /** The packages, in metadata order. */
   readonly packages: readonly P[];
+  /** Packages hidden by the repository's own `exclude`/`includepkgs` (by index), when any. */
+  readonly excluded?: (index: number) => boolean;
   /**
-   * Which packages contain each of `paths`, from the complete file lists (filelists.xml). Called at most
-   * once per solve, only when a file dependency names a path outside the primary file set.
+   * Fast look-ups over {@link SolverRepo.packages}. Without one the solver builds hash tables from the
+   * package objects on first use, which reads every package's provides once.
+   */
+  readonly index?: SolverRepoIndex;
+  /**
+   * Which packages contain each of `paths`, from the complete file lists (filelists.xml). Called only for
+   * file dependencies on paths outside the primary file set, once per batch of new paths.
    * @returns per path, indices into {@link SolverRepo.packages}
    */
   readonly findFileProviders?: (paths: readonly string[]) => Promise<ReadonlyMap<string, readonly number[]>>;
+}
+
+/**
+ * Look-ups over one repository's packages, by index into {@link SolverRepo.packages}. Results may be in
+ * any order and may contain duplicates.
+ */
+export interface SolverRepoIndex {
+  /** Packages whose name is `name`. */
+  named(name: string): ArrayLike<number>;
+  /** Packages with a Provides entry named `name` (any version). */
+  providers(name: string): ArrayLike<number>;
+  /** Packages whose {@link SolverPackage.files} include `path`. */
+  fileOwners(path: string): ArrayLike<number>;
+  /** Packages with an Obsoletes entry named `name`. */
+  obsoleters(name: string): ArrayLike<number>;
+  /** Packages with Supplements or Enhances entries. */
+  weakPackages(): ArrayLike<number>;
 }
 
 /** What to do. */

@@ -116,7 +116,9 @@ export function parseCapabilityText(text: string, subject: string): FileCapabili
     }
   }
   if (sets.effective !== 0n && sets.effective !== (sets.permitted | sets.inheritable)) {
-    throw bad("the effective set must be empty or equal the permitted and inheritable sets together (as the kernel stores it)");
+    throw bad(
+      "the effective set must be empty or equal the permitted and inheritable sets together (as the kernel stores it)",
+    );
   }
   return sets;
 }

@@ -6,6 +6,12 @@ import { DecompressionGuard, type PayloadLimits } from "./limits.js";
 import { type ExpectedPayloadDigests, PayloadDigests } from "./payload-digests.js";
 import type { PayloadStats } from "./payload-entry.js";
 
+/**
+ * Payloads announced at least this large hash their compressed stream (PAYLOADDIGEST, SIGMD5) on a worker
+ * thread, in parallel with decompression and per-file hashing; smaller ones inline, without worker start-up.
+ */
+export const OFF_THREAD_DIGEST_THRESHOLD = 16 << 20;
+
 /** The decompressed cpio archive of a package, with the bookkeeping of the compressed side. */
 export interface ArchiveStream {
   /** The compression detected from the payload's first bytes. */
@@ -73,17 +79,24 @@ export async function openArchiveStream(file: ByteReader, options: ArchiveStream
   const compressor = detectCompressor(head, options.declaredCompressor, subject);
   stats.compressor = compressor;
   const expected = options.expectedDigests;
-  const digests = expected === undefined ? undefined : new PayloadDigests(expected, compressor === "none");
+  const digests =
+    expected === undefined
+      ? undefined
+      : new PayloadDigests(expected, {
+          sameStream: compressor === "none",
+          offThread: options.expectedSize >= OFF_THREAD_DIGEST_THRESHOLD,
+        });
 
-  const onCompressed = (chunk: Uint8Array): void => {
+  const onCompressed = async (chunk: Uint8Array): Promise<void> => {
     stats.compressedBytes += chunk.length;
-    digests?.addCompressed(chunk);
+    const slowDown = digests?.addCompressed(chunk);
+    if (slowDown !== undefined) await slowDown;
   };
   async function* compressedChunks(): AsyncGenerator<Uint8Array> {
-    onCompressed(head);
+    await onCompressed(head);
     yield head;
     for await (const chunk of file.rest()) {
-      onCompressed(chunk);
+      await onCompressed(chunk);
       yield chunk;
     }
   }
@@ -103,7 +116,7 @@ export async function openArchiveStream(file: ByteReader, options: ArchiveStream
     archive: new ByteReader(decompressedChunks(), subject),
     digests,
     async drainCompressed(): Promise<void> {
-      for await (const chunk of file.rest()) onCompressed(chunk);
+      for await (const chunk of file.rest()) await onCompressed(chunk);
     },
   };
 }

@@ -34,6 +34,15 @@ function isTruncation(err: unknown): boolean {
   return TRUNCATION_PATTERNS.some((pattern) => pattern.test(err.message));
 }
 
+/** Error names/texts of the decoders that mean "this stream needs more memory than allowed". */
+const MEMORY_NAMES = new Set(["LZMA_MEMLIMIT_ERROR", "LZMA_MEM_ERROR"]);
+const MEMORY_PATTERN = /too much memory|memory usage limit/i;
+
+/** True when a decoder refused the stream for the memory it would need (xz dictionary, zstd window). */
+function isMemoryRefusal(err: unknown): boolean {
+  return err instanceof Error && (MEMORY_NAMES.has(err.name) || MEMORY_PATTERN.test(err.message));
+}
+
 /** True when loading the decoder's module itself failed (missing or unbuildable native dependency). */
 function isLoadFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
@@ -51,6 +60,13 @@ export function decoderError(err: unknown, compressor: PayloadCompressor, subjec
       { subject, cause: err, hint: "Reinstall @grove/rpm's dependencies (zstd-napi needs a C++ toolchain to build)." },
     );
   }
+  if (isMemoryRefusal(err)) {
+    return new GroveError(
+      "RPM_PAYLOAD_TOO_LARGE",
+      `${subject}: the ${compressor} payload needs more decoder memory than grove allows (${detail})`,
+      { subject, cause: err, hint: "rpm refuses such payloads too; the package is corrupt or hostile." },
+    );
+  }
   if (isTruncation(err)) {
     return new GroveError("RPM_TRUNCATED", `${subject}: the ${compressor} payload ends too early (${detail})`, {
       subject,
@@ -65,7 +81,8 @@ export function decoderError(err: unknown, compressor: PayloadCompressor, subjec
 
 /**
  * Decompresses a payload stream. Every error of the decoder becomes a GroveError (`RPM_TRUNCATED`,
- * `RPM_PAYLOAD_CORRUPT` or `RPM_PAYLOAD_DECOMPRESSOR_UNAVAILABLE`); errors of the input pass through unchanged.
+ * `RPM_PAYLOAD_CORRUPT`, `RPM_PAYLOAD_TOO_LARGE` for streams needing too much decoder memory, or
+ * `RPM_PAYLOAD_DECOMPRESSOR_UNAVAILABLE`); errors of the input pass through unchanged.
  * @param compressor - the payload's compression, from {@link detectCompressor}
  * @param input - the compressed payload
  * @param subject - file name for messages

@@ -1,6 +1,7 @@
 import type { Hash } from "node:crypto";
 import { GroveError } from "@grove/core";
 import type { DigestAlgorithm } from "../types.js";
+import { type OffThreadDigestSpec, OffThreadDigests } from "./digest-worker.js";
 import { createDigest, sameHexDigest } from "./digests.js";
 
 /** The payload-level digests a package header declares (see the header reader's `PackageHeaders`). */
@@ -13,10 +14,20 @@ export interface ExpectedPayloadDigests {
   headerBytes: Uint8Array;
 }
 
+/** One digest to compare at the end. */
 interface Check {
-  hash: Hash;
   expected: string;
   what: string;
+  /** Where the actual value comes from: an inline hash, or a slot of the off-thread results. */
+  source: { hash: Hash } | { slot: number };
+}
+
+/** How {@link PayloadDigests} hashes. */
+export interface PayloadDigestOptions {
+  /** The payload is not compressed (as detected): PAYLOADDIGEST and PAYLOADDIGESTALT cover the same bytes. */
+  sameStream: boolean;
+  /** Hash the compressed stream on a worker thread (worth it for large payloads). */
+  offThread: boolean;
 }
 
 /**
@@ -26,82 +37,106 @@ interface Check {
  * uncompressed archive still matches, and the other way round).
  */
 export class PayloadDigests {
-  private readonly compressedDigest: Check | undefined;
-  private readonly uncompressedDigest: Check | undefined;
-  private readonly legacyMd5: Check | undefined;
-  /** False when the uncompressed digest shares the compressed one's hash. */
-  private readonly hashUncompressed: boolean;
+  private readonly compressed: Check | undefined;
+  private readonly uncompressed: Check | undefined;
+  private readonly md5: Check | undefined;
+  private readonly inlineCompressed: Hash[] = [];
+  private readonly inlineUncompressed: Hash | undefined;
+  private readonly worker: OffThreadDigests | undefined;
 
   /**
    * @param expected - the header's digests; nothing is hashed for those it lacks
-   * @param sameStream - the payload is not compressed (as detected from its bytes): one hash then serves both
-   *   PAYLOADDIGEST and PAYLOADDIGESTALT
+   * @param options - where and how to hash
    */
-  constructor(expected: ExpectedPayloadDigests, sameStream: boolean) {
+  constructor(expected: ExpectedPayloadDigests, options: PayloadDigestOptions) {
     const digest = expected.payloadDigest;
+    const specs: OffThreadDigestSpec[] = [];
+    const compressedSource = (algorithm: DigestAlgorithm, prefix?: Uint8Array): Check["source"] => {
+      if (options.offThread)
+        return { slot: specs.push(prefix === undefined ? { algorithm } : { algorithm, prefix }) - 1 };
+      const hash = createDigest(algorithm);
+      if (prefix !== undefined) hash.update(prefix);
+      this.inlineCompressed.push(hash);
+      return { hash };
+    };
     if (digest?.compressed !== undefined) {
-      this.compressedDigest = {
-        hash: createDigest(digest.algorithm),
+      this.compressed = {
         expected: digest.compressed,
         what: `payload ${digest.algorithm} digest (PAYLOADDIGEST)`,
+        source: compressedSource(digest.algorithm),
       };
     }
-    const shared = sameStream ? this.compressedDigest?.hash : undefined;
-    this.hashUncompressed = shared === undefined;
     if (digest?.uncompressed !== undefined) {
-      this.uncompressedDigest = {
-        hash: shared ?? createDigest(digest.algorithm),
+      let source: Check["source"];
+      if (options.sameStream && this.compressed !== undefined) {
+        source = this.compressed.source;
+      } else if (options.sameStream) {
+        source = compressedSource(digest.algorithm);
+      } else {
+        this.inlineUncompressed = createDigest(digest.algorithm);
+        source = { hash: this.inlineUncompressed };
+      }
+      this.uncompressed = {
         expected: digest.uncompressed,
         what: `uncompressed payload ${digest.algorithm} digest (PAYLOADDIGESTALT)`,
+        source,
       };
     }
     if (expected.legacyMd5 !== undefined) {
-      this.legacyMd5 = {
-        hash: createDigest("md5").update(expected.headerBytes),
+      this.md5 = {
         expected: expected.legacyMd5,
         what: "header+payload md5 (SIGMD5)",
+        source: compressedSource("md5", expected.headerBytes),
       };
     }
+    if (specs.length > 0) this.worker = new OffThreadDigests(specs);
   }
 
-  /** Feeds compressed payload bytes. */
-  addCompressed(chunk: Uint8Array): void {
-    this.compressedDigest?.hash.update(chunk);
-    this.legacyMd5?.hash.update(chunk);
+  /** Feeds compressed payload bytes; the promise (off-thread hashing only) asks the caller to slow down. */
+  addCompressed(chunk: Uint8Array): Promise<void> | undefined {
+    for (const hash of this.inlineCompressed) hash.update(chunk);
+    return this.worker?.update(chunk);
   }
 
   /** Feeds decompressed payload bytes. */
   addDecompressed(chunk: Uint8Array): void {
-    if (this.hashUncompressed) this.uncompressedDigest?.hash.update(chunk);
+    this.inlineUncompressed?.update(chunk);
+  }
+
+  /** Stops the worker, if any (when reading ends early). */
+  close(): void {
+    void this.worker?.close();
   }
 
   /**
    * Compares the digests, once the whole payload went through.
    * @throws GroveError `RPM_PAYLOAD_DIGEST_MISMATCH` naming the digest that differs
    */
-  verify(label: string, subject: string): void {
-    const results = new Map<Check, string>();
-    const matches = (check: Check | undefined): boolean | undefined => {
-      if (check === undefined) return undefined;
-      let actual = results.get(check);
-      if (actual === undefined) {
-        // A shared hash (uncompressed payload) is finalised once and compared twice.
-        const shared = [...results.entries()].find(([other]) => other.hash === check.hash);
-        actual = shared?.[1] ?? check.hash.digest("hex");
-        results.set(check, actual);
+  async verify(label: string, subject: string): Promise<void> {
+    const offThread = this.worker === undefined ? [] : await this.worker.digests();
+    const finished = new Map<Hash, string>();
+    const actual = (check: Check): string => {
+      if ("slot" in check.source) return offThread[check.source.slot] as string;
+      const hash = check.source.hash;
+      let hex = finished.get(hash);
+      if (hex === undefined) {
+        hex = hash.digest("hex");
+        finished.set(hash, hex);
       }
-      return sameHexDigest(actual, check.expected);
+      return hex;
     };
+    const matches = (check: Check | undefined): boolean | undefined =>
+      check === undefined ? undefined : sameHexDigest(actual(check), check.expected);
     const mismatch = (check: Check): GroveError =>
       new GroveError(
         "RPM_PAYLOAD_DIGEST_MISMATCH",
-        `${label}: the ${check.what} does not match (got ${results.get(check)}, header says ${check.expected})`,
+        `${label}: the ${check.what} does not match (got ${actual(check)}, header says ${check.expected})`,
         { subject, hint: "The package is corrupt or was tampered with." },
       );
-    const compressedOk = matches(this.compressedDigest);
-    const uncompressedOk = matches(this.uncompressedDigest);
-    if (compressedOk === false && uncompressedOk !== true) throw mismatch(this.compressedDigest as Check);
-    if (uncompressedOk === false && compressedOk !== true) throw mismatch(this.uncompressedDigest as Check);
-    if (matches(this.legacyMd5) === false) throw mismatch(this.legacyMd5 as Check);
+    const compressedOk = matches(this.compressed);
+    const uncompressedOk = matches(this.uncompressed);
+    if (compressedOk === false && uncompressedOk !== true) throw mismatch(this.compressed as Check);
+    if (uncompressedOk === false && compressedOk !== true) throw mismatch(this.uncompressed as Check);
+    if (matches(this.md5) === false) throw mismatch(this.md5 as Check);
   }
 }

@@ -264,12 +264,16 @@ export async function* readPayloadEntries(
     limits: options.limits,
     stats,
   });
-  const walker = new PayloadWalker(stream.archive, pkg, verify, label, subject);
-  for await (const entry of walker.entries()) {
-    stats.entryCount++;
-    yield entry;
+  try {
+    const walker = new PayloadWalker(stream.archive, pkg, verify, label, subject);
+    for await (const entry of walker.entries()) {
+      stats.entryCount++;
+      yield entry;
+    }
+    await walker.finish();
+    await stream.drainCompressed();
+    await stream.digests?.verify(label, subject);
+  } finally {
+    stream.digests?.close();
   }
-  await walker.finish();
-  await stream.drainCompressed();
-  stream.digests?.verify(label, subject);
 }

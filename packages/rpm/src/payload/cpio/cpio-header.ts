@@ -46,13 +46,22 @@ export interface CpioStrippedHeader {
 /** One member header, or the end of the archive. */
 export type CpioHeader = CpioNamedHeader | CpioStrippedHeader | { format: "trailer"; offset: number };
 
-/** The members' magic numbers as ASCII strings. */
-const MAGIC_NEWC = "070701";
-const MAGIC_CRC = "070702";
-const MAGIC_STRIPPED = "07070X";
+/** Every magic number starts with "07070"; the sixth byte tells the format. */
+const MAGIC_PREFIX = [0x30, 0x37, 0x30, 0x37, 0x30];
+const FORMAT_BY_LAST_BYTE: Readonly<Record<number, "newc" | "crc" | "stripped">> = {
+  49: "newc", // 070701
+  50: "crc", // 070702
+  88: "stripped", // 07070X
+};
+const TRAILER_BYTES = new TextEncoder().encode(CPIO_TRAILER_NAME);
 
-function ascii(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+function formatOf(magic: Uint8Array): "newc" | "crc" | "stripped" | undefined {
+  for (let i = 0; i < MAGIC_PREFIX.length; i++) if (magic[i] !== MAGIC_PREFIX[i]) return undefined;
+  return FORMAT_BY_LAST_BYTE[magic[5] as number];
+}
+
+function isTrailerName(name: Uint8Array): boolean {
+  return name.length === TRAILER_BYTES.length && name.every((byte, i) => byte === TRAILER_BYTES[i]);
 }
 
 /** The value of an 8-digit hexadecimal header field; `-1` when a character is not a hex digit. */
@@ -95,8 +104,9 @@ export async function readCpioHeader(reader: ByteReader): Promise<CpioHeader> {
   const subject = reader.subject;
   await skipCpioPadding(reader);
   const offset = reader.position;
-  const magic = ascii(await reader.read(MAGIC_LENGTH, "a cpio member header"));
-  if (magic === MAGIC_STRIPPED) {
+  const magic = await reader.read(MAGIC_LENGTH, "a cpio member header");
+  const format = formatOf(magic);
+  if (format === "stripped") {
     const fields = await reader.read(FIELD_LENGTH, "a cpio member header");
     const fileIndex = hexField(fields, 0);
     if (fileIndex < 0) throw corrupt(subject, offset, "the file index is not hexadecimal");
@@ -104,8 +114,9 @@ export async function readCpioHeader(reader: ByteReader): Promise<CpioHeader> {
     if (fileIndex === STRIPPED_END_INDEX) return { format: "trailer", offset };
     return { format: "stripped", fileIndex, offset };
   }
-  if (magic !== MAGIC_NEWC && magic !== MAGIC_CRC) {
-    throw corrupt(subject, offset, `unknown magic ${JSON.stringify(magic)} (expected 070701, 070702 or 07070X)`);
+  if (format === undefined) {
+    const shown = JSON.stringify(String.fromCharCode(...magic));
+    throw corrupt(subject, offset, `unknown magic ${shown} (expected 070701, 070702 or 07070X)`);
   }
   const fields = await reader.read(FIELD_COUNT * FIELD_LENGTH, "a cpio member header");
   const values: number[] = [];
@@ -123,15 +134,15 @@ export async function readCpioHeader(reader: ByteReader): Promise<CpioHeader> {
   if (nul !== nameSize - 1) throw corrupt(subject, offset, "the name is not a single NUL-terminated string");
   const name = nameWithNul.slice(0, nameSize - 1);
   await skipCpioPadding(reader);
-  if (ascii(name) === CPIO_TRAILER_NAME) return { format: "trailer", offset };
+  if (isTrailerName(name)) return { format: "trailer", offset };
   return {
-    format: magic === MAGIC_CRC ? "crc" : "newc",
+    format,
     name,
     mode: mode as number,
     inode: inode as number,
     nlink: nlink as number,
     fileSize: fileSize as number,
-    checksum: magic === MAGIC_CRC ? (checksum as number) : 0,
+    checksum: format === "crc" ? (checksum as number) : 0,
     offset,
   };
 }

@@ -2,7 +2,7 @@ import { createGunzip, type ZlibOptions } from "node:zlib";
 import { throughNodeTransform } from "./node-transform.js";
 
 /** zlib output chunk size: 128 KiB instead of the 16 KiB default doubles throughput (see docs/dependencies.md). */
-const GUNZIP_CHUNK_SIZE = 128 << 10;
+const GUNZIP_CHUNK_SIZE = 1 << 20;
 
 /** Decoded bytes zlib may run ahead of the consumer, so inflating (thread pool) overlaps with hashing. */
 const GUNZIP_READ_AHEAD = 8 << 20;

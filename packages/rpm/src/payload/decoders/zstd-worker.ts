@@ -71,6 +71,7 @@ let bindingPath: string | undefined;
 export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding.js");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath } });
+  worker.unref();
   const ready: Uint8Array[] = [];
   let queuedBytes = 0;
   let inFlight = 0;
@@ -121,7 +122,9 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
           worker.postMessage({ type: "end" });
         } else {
           inFlight++;
-          worker.postMessage({ type: "data", chunk: next.value });
+          // A compact copy, transferred: cloning a view would copy its whole underlying buffer.
+          const copy = new Uint8Array(next.value);
+          worker.postMessage({ type: "data", chunk: copy }, [copy.buffer]);
         }
       }
       const chunk = ready.shift();
@@ -132,9 +135,12 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
       }
       if (failure !== undefined) throw failure;
       if (finished) return;
+      // Referenced only while waiting: an abandoned decoder must not keep the process alive.
+      worker.ref();
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
+      worker.unref();
     }
   } finally {
     worker.removeAllListeners("exit");

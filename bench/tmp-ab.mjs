@@ -1,0 +1,10 @@
+import { initStore, importTree } from "@grove/core";
+import { rmSync } from "node:fs";
+const dir = `/tmp/probe-store-${process.pid}`;
+rmSync(dir, { recursive: true, force: true });
+const store = await initStore(dir);
+const c0 = process.cpuUsage(); const t = performance.now();
+const r = await importTree(store, process.argv[2], { metadata: {} });
+const c = process.cpuUsage(c0);
+console.log(process.env.GROVE_SYNC_WRITES ? "sync " : "async", "wall", (performance.now() - t).toFixed(0), "cpu", ((c.user + c.system)/1000).toFixed(0), r.stats.objectsWritten);
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, statSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import { createGzip } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadRepo, makeRepoConfig } from "../src/index.js";
+import { tempDir } from "./helpers.js";
+
+const PACKAGES = 2500;
+const DESCRIPTION = "A long description line that the parser must skip without keeping it. ".repeat(700); // ~50 KB
+
+/** Writes a primary.xml.gz of about 125 MB uncompressed, package by package, and its repomd.xml. */
+async function writeBigRepo(dir: string): Promise<number> {
+  await mkdir(path.join(dir, "repodata"), { recursive: true });
+  const file = path.join(dir, "repodata", "primary.xml.gz");
+  let openSize = 0;
+  const openHash = createHash("sha256");
+  async function* xml(): AsyncGenerator<Buffer> {
+    const emit = (text: string): Buffer => {
+      const bytes = Buffer.from(text);
+      openSize += bytes.length;
+      openHash.update(bytes);
+      return bytes;
+    };
+    yield emit(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm">\n',
+    );
+    for (let i = 0; i < PACKAGES; i++) {
+      yield emit(`<package type="rpm"><name>pkg${i}</name><arch>noarch</arch><version epoch="0" ver="1.${i}" rel="1"/>
+<checksum type="sha256" pkgid="YES">${createHash("sha256").update(String(i)).digest("hex")}</checksum>
+<summary>package ${i}</summary><description>${DESCRIPTION}</description><location href="p/pkg${i}.rpm"/>
+<format><rpm:provides><rpm:entry name="pkg${i}" flags="EQ" epoch="0" ver="1.${i}" rel="1"/></rpm:provides>
+<rpm:requires><rpm:entry name="pkg${(i + 1) % PACKAGES}"/></rpm:requires></format></package>\n`);
+    }
+    yield emit("</metadata>\n");
+  }
+  await pipeline(xml, createGzip({ level: 1 }), createWriteStream(file));
+  const sum = createHash("sha256");
+  for await (const chunk of createReadStream(file)) sum.update(chunk as Buffer);
+  writeFileSync(
+    path.join(dir, "repodata", "repomd.xml"),
+    `<?xml version="1.0"?><repomd xmlns="http://linux.duke.edu/metadata/repo"><data type="primary">
+<checksum type="sha256">${sum.digest("hex")}</checksum><open-checksum type="sha256">${openHash.digest("hex")}</open-checksum>
+<location href="repodata/primary.xml.gz"/><size>${statSync(file).size}</size><open-size>${openSize}</open-size></data></repomd>`,
+  );
+  return openSize;
+}
+
+describe("streaming primary.xml", () => {
+  const work = tempDir();
+  afterAll(() => work.cleanup());
+
+  it("parses a 125 MB primary.xml with memory far below its size", async () => {
+    const openSize = await writeBigRepo(work.dir);
+    expect(openSize).toBeGreaterThan(120e6);
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    try {
+      const repo = await loadRepo(makeRepoConfig("big", { baseurl: [pathToFileURL(work.dir).href] }));
+      expect(repo.count).toBe(PACKAGES);
+      expect(repo.package(PACKAGES - 1).dependencies.requires).toEqual([{ name: "pkg0", flags: 0, evr: "" }]);
+    } finally {
+      clearInterval(sampler);
+    }
+    const grown = peak - before;
+    console.log(`rss grew ${(grown / 1e6).toFixed(0)} MB for ${(openSize / 1e6).toFixed(0)} MB of XML`);
+    // The whole document as a JS string would be ~125 MB (250 MB as UTF-16); streaming stays well below.
+    expect(grown).toBeLessThan(openSize / 2);
+  });
+});

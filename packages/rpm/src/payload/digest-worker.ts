@@ -1,0 +1,116 @@
+import { Worker } from "node:worker_threads";
+import type { DigestAlgorithm } from "../types.js";
+
+/** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
+const MAX_BYTES_IN_FLIGHT = 32 << 20;
+
+/** One digest the worker computes: algorithm and bytes hashed before the stream (e.g. the header for SIGMD5). */
+export interface OffThreadDigestSpec {
+  algorithm: DigestAlgorithm;
+  prefix?: Uint8Array;
+}
+
+type WorkerMessage =
+  | { type: "hashed"; bytes: number }
+  | { type: "digests"; hex: string[] }
+  | { type: "error"; message: string };
+
+/** The worker's program (an `eval` worker: self-contained, see zstd-worker.ts). */
+function digestWorkerMain(): void {
+  const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  const port = parentPort as NonNullable<typeof parentPort>;
+  const specs = (workerData as { specs: { algorithm: string; prefix?: Uint8Array }[] }).specs;
+  const hashes = specs.map((spec) => {
+    const hash = createHash(spec.algorithm);
+    if (spec.prefix !== undefined) hash.update(spec.prefix);
+    return hash;
+  });
+  port.on("message", (message: { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
+    try {
+      if (message.type === "end") {
+        port.postMessage({ type: "digests", hex: hashes.map((hash) => hash.digest("hex")) });
+        return;
+      }
+      for (const hash of hashes) hash.update(message.chunk);
+      port.postMessage({ type: "hashed", bytes: message.chunk.length });
+    } catch (err) {
+      port.postMessage({ type: "error", message: String((err as Error)?.message ?? err) });
+    }
+  });
+}
+
+const WORKER_SOURCE = `(${digestWorkerMain.toString()})()`;
+
+/**
+ * Several digests of one byte stream, computed on a worker thread so that the hashing overlaps with the main
+ * thread's work. Chunks are copied to the worker. The worker keeps the process alive only while
+ * {@link OffThreadDigests.update} or {@link OffThreadDigests.digests} wait for it.
+ */
+export class OffThreadDigests {
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private failure: Error | undefined;
+  private result: string[] | undefined;
+  private wake: (() => void) | undefined;
+
+  /** @param specs - the digests to compute, in the order {@link OffThreadDigests.digests} returns them */
+  constructor(specs: OffThreadDigestSpec[]) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { specs } });
+    this.worker.unref();
+    this.worker.on("message", (message: WorkerMessage) => {
+      if (message.type === "hashed") this.inFlight -= message.bytes;
+      else if (message.type === "digests") this.result = message.hex;
+      else this.failure = new Error(message.message);
+      this.notify();
+    });
+    this.worker.on("error", (err) => {
+      this.failure ??= err;
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    const resume = this.wake;
+    this.wake = undefined;
+    resume?.();
+  }
+
+  private async waitForWorker(): Promise<void> {
+    this.worker.ref();
+    try {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    } finally {
+      this.worker.unref();
+    }
+  }
+
+  /** Hands a chunk to the worker (a copy); waits while too much is still unhashed. */
+  async update(chunk: Uint8Array): Promise<void> {
+    while (this.inFlight > MAX_BYTES_IN_FLIGHT && this.failure === undefined) await this.waitForWorker();
+    if (this.failure !== undefined) throw this.failure;
+    this.inFlight += chunk.length;
+    // A compact copy, transferred: cloning a view would copy its whole underlying buffer.
+    const copy = new Uint8Array(chunk);
+    this.worker.postMessage({ type: "data", chunk: copy }, [copy.buffer]);
+  }
+
+  /** The hex digests, once every chunk was hashed; ends the worker. */
+  async digests(): Promise<string[]> {
+    this.worker.postMessage({ type: "end" });
+    try {
+      while (this.result === undefined && this.failure === undefined) await this.waitForWorker();
+      if (this.failure !== undefined) throw this.failure;
+      return this.result as string[];
+    } finally {
+      void this.close();
+    }
+  }
+
+  /** Ends the worker (also on error paths). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Differential test of the solver against the real dnf on random repositories: small pools with competing
+ * providers, version ranges, conflicts, obsoletes, rich and weak dependencies, generated from fixed seeds.
+ * grove and dnf must install the same packages, or both fail with the same explanations.
+ *
+ * `GROVE_SOLVER_FUZZ=N` runs N cases (default 40); `GROVE_SOLVER_FUZZ_SEED=S` starts at seed S.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRepo, makeRepoConfig } from "../packages/repo/src/index.js";
+import { nevraOf, SolveError, solve, solverRepoFrom } from "../packages/repo/src/solver/index.js";
+import { type DepSpec, pkg } from "../packages/repo/test/solver-fixtures.js";
+import { dnfAvailable, dnfInstall, writeRepo } from "./solver-oracle-dnf.js";
+
+const haveDnf = await dnfAvailable();
+if (!haveDnf) {
+  if (process.env.CI) throw new Error("dnf is not installed (required in CI for the solver fuzz test)");
+  console.warn("skipping solver-oracle-fuzz.test.ts: dnf is not installed");
+}
+
+const CASES = Number(process.env.GROVE_SOLVER_FUZZ ?? 40);
+const FIRST_SEED = Number(process.env.GROVE_SOLVER_FUZZ_SEED ?? 1);
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Case {
+  packages: ReturnType<typeof pkg>[];
+  specs: string[];
+}
+
+/** Generate one random repository and request. */
+export function generate(seed: number): Case {
+  const rnd = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const names = Array.from({ length: 6 + Math.floor(rnd() * 8) }, (_, i) => `${pick(["a", "b", "c", "d", "m", "x", "z"])}${i}`);
+  const caps = ["cap1", "cap2", "cap3"];
+  const ops = [">=", "<", "=", "<="];
+  const simpleDep = (self: string): string => {
+    const r = rnd();
+    if (r < 0.35) return pick(caps);
+    const name = pick(names.filter((n) => n !== self));
+    if (r < 0.55) return `${name} ${pick(ops)} ${1 + Math.floor(rnd() * 3)}`;
+    return name;
+  };
+  const dep = (self: string): string => {
+    const r = rnd();
+    if (r < 0.08) return `(${simpleDep(self)} or ${simpleDep(self)})`;
+    if (r < 0.13) return `(${simpleDep(self)} if ${simpleDep(self)})`;
+    if (r < 0.16) return `(${simpleDep(self)} and ${simpleDep(self)})`;
+    return simpleDep(self);
+  };
+  const packages: ReturnType<typeof pkg>[] = [];
+  for (const name of names) {
+    const versions = 1 + Math.floor(rnd() * 3);
+    for (let v = 1; v <= versions; v++) {
+      const deps: DepSpec = { requires: [], provides: [], conflicts: [], obsoletes: [], recommends: [], supplements: [] };
+      const requires = Math.floor(rnd() * 3.2);
+      for (let k = 0; k < requires; k++) deps.requires?.push(dep(name));
+      if (rnd() < 0.3) {
+        const cap = pick(caps);
+        deps.provides?.push(rnd() < 0.5 ? cap : `${cap} = ${v}`);
+      }
+      if (rnd() < 0.12) deps.conflicts?.push(simpleDep(name));
+      if (rnd() < 0.06) deps.obsoletes?.push(`${pick(names.filter((n) => n !== name))} < ${1 + Math.floor(rnd() * 3)}`);
+      if (rnd() < 0.2) deps.recommends?.push(dep(name));
+      if (rnd() < 0.1) deps.supplements?.push(pick(names.filter((n) => n !== name)));
+      packages.push(pkg(`${name}-${v}-1.${rnd() < 0.7 ? "x86_64" : "noarch"}`, deps));
+    }
+  }
+  const specs = [pick(names)];
+  if (rnd() < 0.4) specs.push(pick(names));
+  return { packages, specs: [...new Set(specs)] };
+}
+
+let tmp = "";
+const tally = { cases: 0, same: 0 };
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), "grove-solver-fuzz-"));
+});
+afterAll(() => {
+  if (tmp !== "") rmSync(tmp, { recursive: true, force: true });
+  if (tally.cases > 0) console.log(`random repositories: ${tally.cases} requests, ${tally.same} identical`);
+});
+
+describe.skipIf(!haveDnf)("solver vs dnf on random repositories", () => {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + CASES; seed++) {
+    it(`seed ${seed}`, async () => {
+      const { packages, specs } = generate(seed);
+      const dir = path.join(tmp, `seed${seed}`);
+      writeRepo(
+        dir,
+        packages.map((p) => ({ pkg: p })),
+      );
+      const repo = solverRepoFrom(await loadRepo(makeRepoConfig("r", { baseurl: [`file://${dir}/`] }), {}));
+      for (const weakDeps of [true, false]) {
+        const dnf = await dnfInstall([{ id: "r", dir }], specs, weakDeps);
+        let grove: string[] = [];
+        let problems: string[][] = [];
+        try {
+          grove = (await solve({ repos: [repo], install: specs, weakDeps })).install.map(nevraOf).sort();
+        } catch (err) {
+          if (!(err instanceof SolveError)) throw err;
+          problems = err.problems.map((p) => [...p.rules]);
+        }
+        tally.cases++;
+        const context = `seed ${seed}, weak ${weakDeps}, specs ${specs.join(" ")}`;
+        expect(grove, context).toEqual([...dnf.install.keys()].sort());
+        expect(problems, context).toEqual(dnf.problems);
+        tally.same++;
+      }
+    });
+  }
+});
