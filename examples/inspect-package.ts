@@ -11,19 +11,31 @@
 import { isGroveError } from "@grove/core";
 import { type DependencyKind, FileFlag, formatDependency, type RpmFile, readRpmFile } from "@grove/rpm";
 
-const FILE_TYPE_LETTERS: Record<number, string> = {
-  16807: "-",
-  9604: "d",
-  21609: "l",
-  4802: "c",
-  14406: "b",
-  2401: "p",
-  26411: "s",
-};
+/** The `ls -l` letter of a file type (the S_IFMT bits of st_mode). */
+function typeLetter(mode: number): string {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return "-";
+    case 0o040000:
+      return "d";
+    case 0o120000:
+      return "l";
+    case 0o020000:
+      return "c";
+    case 0o060000:
+      return "b";
+    case 0o010000:
+      return "p";
+    case 0o140000:
+      return "s";
+    default:
+      return "?";
+  }
+}
 
 /** `-rwsr-xr-x`-style rendering of a file's st_mode, as `ls -l` and `rpm -qlv` print it. */
 function modeString(mode: number): string {
-  let out = FILE_TYPE_LETTERS[mode & 0o170000] ?? "?";
+  let out = typeLetter(mode);
   const specials = [0o4000, 0o2000, 0o1000]; // setuid, setgid, sticky: shown in the x column
   for (let who = 0; who < 3; who++) {
     const shift = 6 - 3 * who;

@@ -98,7 +98,7 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories", () => {
   for (let seed = FIRST_SEED; seed < FIRST_SEED + CASES; seed++) {
     it(`seed ${seed}`, async () => {
       const { packages, specs } = generate(seed);
-      const dir = path.join(tmp, `seed${seed}`);
+      const dir = path.join(process.env.GROVE_SOLVER_FUZZ_KEEP ?? tmp, `seed${seed}`);
       writeRepo(
         dir,
         packages.map((p) => ({ pkg: p })),
@@ -115,6 +115,10 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories", () => {
           problems = err.problems.map((p) => [...p.rules]);
         }
         tally.cases++;
+        if (process.env.GROVE_SOLVER_FUZZ_DUMP) {
+          console.log(packages.map((p) => `${nevraOf(p)} ${JSON.stringify(p.dependencies)}`).join("\n"));
+          console.log(dnf.output);
+        }
         const context = `seed ${seed}, weak ${weakDeps}, specs ${specs.join(" ")}`;
         expect(grove, context).toEqual([...dnf.install.keys()].sort());
         expect(problems, context).toEqual(dnf.problems);

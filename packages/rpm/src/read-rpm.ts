@@ -111,6 +111,9 @@ export async function readRpmFile(
     });
   }
   try {
+    if ((await handle.stat()).isDirectory()) {
+      throw new GroveError("RPM_READ_FAILED", `${path}: cannot read: it is a directory`, { subject: path });
+    }
     const rpm = await openRpm(readFileChunks(handle), { ...options, subject: path });
     for await (const entry of rpm.entries()) {
       // Content is drained and verified by the reader when the next entry is requested.

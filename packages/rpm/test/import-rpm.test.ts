@@ -234,6 +234,8 @@ describe.skipIf(skipReason !== "")("importRpm on the real fixtures", () => {
     expect(await importRpm(store, file)).toMatchObject({ commitId: first.commitId, alreadyImported: true });
     const streamed = await importRpm(store, createReadStream(file));
     expect(streamed).toMatchObject({ commitId: first.commitId, sha256: first.sha256, alreadyImported: true });
+    const fromBytes = await importRpm(store, readFileSync(file));
+    expect(fromBytes).toMatchObject({ commitId: first.commitId, sha256: first.sha256, alreadyImported: true });
   });
 
   it("refuses a stream that does not hash to the given sha256, before any commit", async () => {

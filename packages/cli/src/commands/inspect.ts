@@ -1,4 +1,4 @@
-import type { Dependency, DependencyKind, DigestAlgorithm, RpmPackage } from "@grove/rpm";
+import { type DependencyKind, FileFlag, formatDependency, type ReadRpmResult, readRpmFile } from "@grove/rpm";
 import type { CliContext } from "../context.js";
 import { DEPENDENCY_KINDS, type InspectedPackage, type PackageVerification } from "../output/inspected-package.js";
 import { packageToJson } from "../output/package-json.js";
@@ -14,32 +14,9 @@ const HEADER_DIGEST_TAGS: readonly [number, string][] = [
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
-const RPMFILE_GHOST = 1 << 6;
-
-/**
- * TEMPORARY until `@grove/rpm` re-exports its reader: the parts of its API this command uses.
- * Replace with `import { formatDependency, type ReadRpmResult, readRpmFile } from "@grove/rpm"`.
- */
-interface ReadRpmResult {
-  pkg: RpmPackage;
-  headers: {
-    signature: { getString(tag: number): string | undefined };
-    payloadDigest?: { algorithm: DigestAlgorithm; compressed?: string; uncompressed?: string };
-    legacyMd5?: string;
-  };
-  payloadCompressor: string;
-  compressedBytes: number;
-  payloadBytes: number;
-  fileCount: number;
-}
-interface PendingRpmApi {
-  readRpmFile(path: string, options: { verify: boolean }): Promise<ReadRpmResult>;
-  formatDependency(dep: Dependency): string;
-}
 
 /** Reads (and unless `verify` is false, verifies) a package with `@grove/rpm` and gathers what `grove inspect` prints. */
 export async function inspectPackage(file: string, verify: boolean): Promise<InspectedPackage> {
-  const { readRpmFile, formatDependency } = (await import("@grove/rpm")) as unknown as PendingRpmApi;
   const result = await readRpmFile(file, { verify });
   const dependencies = Object.fromEntries(
     DEPENDENCY_KINDS.map((kind) => [kind, result.pkg.dependencies[kind].map((dep) => formatDependency(dep))]),
@@ -73,7 +50,7 @@ export function describeVerification(result: ReadRpmResult): PackageVerification
   }
   if (headers.legacyMd5 !== undefined) payloadDigests.push("md5 (header+payload)");
   const fileDigests = pkg.files.filter(
-    (f) => (f.mode & S_IFMT) === S_IFREG && f.digest !== "" && (f.flags & RPMFILE_GHOST) === 0,
+    (f) => (f.mode & S_IFMT) === S_IFREG && f.digest !== "" && (f.flags & FileFlag.ghost) === 0,
   ).length;
   return { headerDigests, payloadDigests, fileDigests, fileDigestAlgorithm: pkg.fileDigestAlgorithm };
 }

@@ -1,6 +1,3 @@
-import path from "node:path";
-import { formatPerm } from "./ids.js";
-
 /** Exact bytes of `store.json` for the store format this code writes and reads. */
 export const STORE_JSON_TEXT = '{"format":"grove-store","version":1}\n';
 /** The `format` value of `store.json`. */
@@ -10,11 +7,6 @@ export const STORE_VERSION = 1;
 
 /** Top-level directories core owns inside a grove directory. */
 export const STORE_DIRS = ["objects", "commits", "refs", "index/source", "tmp", "locks"] as const;
-
-/** Path of an object relative to the grove directory: `objects/<aa>/<sha256>.<pppp>`. */
-export function objectRelPath(sha256: string, perm: number): string {
-  return `objects/${sha256.slice(0, 2)}/${sha256}.${formatPerm(perm)}`;
-}
 
 /** Path of a commit relative to the grove directory: `commits/<aa>/<id>.json`. */
 export function commitRelPath(id: string): string {
@@ -29,9 +21,4 @@ export function refRelPath(name: string): string {
 /** Path of a source-index entry relative to the grove directory: `index/source/<aa>/<sha256>`. */
 export function sourceIndexRelPath(sha256: string): string {
   return `index/source/${sha256.slice(0, 2)}/${sha256}`;
-}
-
-/** Joins a grove directory and a relative store path. */
-export function storePath(dir: string, rel: string): string {
-  return path.join(dir, rel);
 }

@@ -127,7 +127,7 @@ function depOrder<P extends SolverPackage>(pool: Pool<P>, infos: readonly RuleIn
   for (const info of infos) {
     if (info.dep === undefined) continue;
     const m = /^(\S+) ([<>=]+) (\S+)$/.exec(info.dep);
-    wanted.set(m === null ? info.dep : info.dep, m === null ? info.dep : `${m[1]}\u0000${m[2]}\u0000${m[3]}`);
+    wanted.set(info.dep, m === null ? info.dep : `${m[1]}\u0000${m[2]}\u0000${m[3]}`);
   }
   const keys = new Set(wanted.values());
   const found = new Map<string, number>();
@@ -147,8 +147,12 @@ function depOrder<P extends SolverPackage>(pool: Pool<P>, infos: readonly RuleIn
     }
     for (const file of pkg.files ?? []) see(file);
   }
+  // Plain names come before versioned dependencies (libsolv "reldeps", whose ids have the top bit set).
   const out = new Map<string, number>();
-  for (const [dep, key] of wanted) out.set(dep, found.get(key) ?? Number.MAX_SAFE_INTEGER);
+  for (const [dep, key] of wanted) {
+    const at = found.get(key) ?? Number.MAX_SAFE_INTEGER / 4;
+    out.set(dep, key === dep ? at : at + Number.MAX_SAFE_INTEGER / 2);
+  }
   return out;
 }
 

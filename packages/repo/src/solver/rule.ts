@@ -49,10 +49,14 @@ export interface RuleInfo {
 export class Rule {
   /** The literals, in libsolv's order (the package the rule is about first). Never modified. */
   readonly lits: Int32Array;
-  /** Position in {@link Rule.lits} of the first watched literal. */
+  /** The first watched literal (rules of two or more literals). */
   w1 = 0;
-  /** Position in {@link Rule.lits} of the second watched literal. */
-  w2 = 1;
+  /** The second watched literal. */
+  w2 = 0;
+  /** Next rule in the watch list of {@link Rule.w1}. */
+  n1: Rule | undefined = undefined;
+  /** Next rule in the watch list of {@link Rule.w2}. */
+  n2: Rule | undefined = undefined;
   /** What it stands for. */
   readonly kind: RuleKindValue;
   /** The package the rule is about (0 when none). */
@@ -81,6 +85,8 @@ export class Rule {
     info: { source?: number; target?: number; dep?: string; job?: number; why?: readonly Rule[] } = {},
   ) {
     this.lits = lits;
+    this.w1 = lits[0] ?? 0;
+    this.w2 = lits[1] ?? 0;
     this.kind = kind;
     this.source = info.source ?? 0;
     this.target = info.target ?? 0;

@@ -76,6 +76,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   private readonly suggestsMap: Uint8Array;
   private recommendsIndex = -1;
   private readonly installedIds: number[];
+  private watched = false;
 
   /** @param input - rules and settings */
   constructor(input: RunInput<P>) {
@@ -168,18 +169,21 @@ export class Run<P extends SolverPackage> implements PolicyContext {
 
   // ---- phases --------------------------------------------------------------------------------------------
 
-  /** Level 1: assert every enabled unit rule. Returns 1, or what problem analysis returns. */
+  /**
+   * Level 1: assert every enabled unit rule, as libsolv's `makeruledecisions`. The first time, every rule is
+   * watched; after a problem disabled some rules, learnt rules derived from them are disabled too.
+   * Returns 1, or what problem analysis returns.
+   */
   private makeRuleDecisions(): number {
     const sat = this.sat;
     sat.reset();
     this.branches = [];
     this.recommendsIndex = -1;
-    sat.clearWatches();
-    for (const rule of this.allRules) {
-      if (rule.disabled || rule.lits.length < 2) continue;
-      rule.w1 = 0;
-      rule.w2 = 1;
-      sat.watch(rule);
+    if (!this.watched) {
+      sat.watchAll(this.allRules);
+      this.watched = true;
+    } else {
+      for (const rule of sat.learnt) rule.disabled = dependsOnDisabled(rule);
     }
     for (const rule of this.allRules) {
       if (rule.disabled || rule.lits.length !== 1) continue;
@@ -191,6 +195,13 @@ export class Run<P extends SolverPackage> implements PolicyContext {
         continue;
       }
       return this.analyzeUnsolvable(rule);
+    }
+    for (const rule of sat.learnt) {
+      if (rule.disabled || rule.lits.length !== 1) continue;
+      const lit = rule.lits[0] as number;
+      const value = sat.value(lit);
+      if (value === 0) sat.assign(lit, 1, rule);
+      else if (value < 0) rule.disabled = true;
     }
     return 1;
   }
@@ -598,6 +609,16 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     }
     return false;
   }
+}
+
+/** True when a learnt rule was derived (directly or not) from a disabled rule. */
+function dependsOnDisabled(rule: Rule, seen: Set<Rule> = new Set()): boolean {
+  if (seen.has(rule)) return false;
+  seen.add(rule);
+  for (const reason of rule.why ?? []) {
+    if (reason.why === undefined ? reason.disabled : dependsOnDisabled(reason, seen)) return true;
+  }
+  return false;
 }
 
 function someAtom(formula: Formula, test: (id: number) => boolean): boolean {

@@ -34,13 +34,13 @@ export class Sat {
   /** Rules learnt so far, in order. */
   readonly learnt: Rule[] = [];
   private propagateIndex = 0;
-  private watches: (Rule[] | undefined)[];
+  private heads: (Rule | undefined)[];
   private readonly seen: Uint8Array;
 
   /** @param count - number of solvables (ids 1..count) */
   constructor(private readonly count: number) {
     this.decision = new Int32Array(count + 1);
-    this.watches = new Array((count + 1) * 2);
+    this.heads = new Array((count + 1) * 2);
     this.seen = new Uint8Array(count + 1);
   }
 
@@ -57,16 +57,29 @@ export class Sat {
     return d < 0 ? -d : d;
   }
 
-  /** Watch a rule (rules with fewer than two literals are never watched). */
-  watch(rule: Rule): void {
-    if (rule.lits.length < 2) return;
-    this.addWatch(rule.lits[rule.w1] as number, rule);
-    this.addWatch(rule.lits[rule.w2] as number, rule);
+  /**
+   * Watch rules (those with two or more literals) on their first two literals, so that each watch list
+   * holds its rules in the given order (libsolv's `makewatches`).
+   */
+  watchAll(rules: readonly Rule[]): void {
+    this.heads = new Array((this.count + 1) * 2);
+    for (let i = rules.length - 1; i >= 0; i--) {
+      const rule = rules[i] as Rule;
+      if (rule.lits.length < 2) continue;
+      rule.w1 = rule.lits[0] as number;
+      rule.w2 = rule.lits[1] as number;
+      this.link(rule);
+    }
   }
 
-  /** Drop every watch (before re-watching the enabled rules). */
-  clearWatches(): void {
-    this.watches = new Array((this.count + 1) * 2);
+  /** Put a rule at the front of its two watch lists (libsolv's `addwatches_rule`). */
+  link(rule: Rule): void {
+    const s1 = slot(rule.w1);
+    rule.n1 = this.heads[s1];
+    this.heads[s1] = rule;
+    const s2 = slot(rule.w2);
+    rule.n2 = this.heads[s2];
+    this.heads[s2] = rule;
   }
 
   /**
@@ -85,56 +98,66 @@ export class Sat {
   }
 
   /**
-   * Propagate all pending assignments.
+   * Propagate all pending assignments, visiting watch lists and moving watches exactly as libsolv's
+   * `propagate` does (so that conflicts, and hence problem reports, come out the same).
    *
    * @param level - the current level (implied literals get it)
    * @returns the violated rule, or undefined
    */
   propagate(level: number): Rule | undefined {
+    const heads = this.heads;
     while (this.propagateIndex < this.trail.length) {
-      const falseLit = -(this.trail[this.propagateIndex++] as number);
-      const list = this.watches[slot(falseLit)];
-      if (list === undefined) continue;
-      let i = 0;
-      while (i < list.length) {
-        const rule = list[i] as Rule;
-        const lits = rule.lits;
-        let fw: number;
-        let ow: number;
-        if (lits[rule.w1] === falseLit) {
-          fw = 1;
-          ow = rule.w2;
-        } else {
-          fw = 2;
-          ow = rule.w1;
-        }
-        const other = lits[ow] as number;
-        if (this.value(other) > 0) {
-          i++;
+      const pkg = -(this.trail[this.propagateIndex++] as number);
+      const s = slot(pkg);
+      let prev: Rule | undefined;
+      let prevFirst = false;
+      let rule = heads[s];
+      while (rule !== undefined) {
+        const first = rule.w1 === pkg;
+        const next = first ? rule.n1 : rule.n2;
+        const other = first ? rule.w2 : rule.w1;
+        if (rule.disabled || this.value(other) > 0) {
+          prev = rule;
+          prevFirst = first;
+          rule = next;
           continue;
         }
-        let found = -1;
-        for (let k = 0; k < lits.length; k++) {
-          if (k === rule.w1 || k === rule.w2) continue;
-          if (this.value(lits[k] as number) >= 0) {
-            found = k;
-            break;
+        const lits = rule.lits;
+        if (lits.length > 2) {
+          let p = 0;
+          const head = lits[0] as number;
+          if (head !== other && this.value(head) >= 0) p = head;
+          else {
+            for (let k = 1; k < lits.length; k++) {
+              const lit = lits[k] as number;
+              if (lit !== other && this.value(lit) >= 0) {
+                p = lit;
+                break;
+              }
+            }
+          }
+          if (p !== 0) {
+            if (prev === undefined) heads[s] = next;
+            else if (prevFirst) prev.n1 = next;
+            else prev.n2 = next;
+            const ps = slot(p);
+            if (first) {
+              rule.w1 = p;
+              rule.n1 = heads[ps];
+            } else {
+              rule.w2 = p;
+              rule.n2 = heads[ps];
+            }
+            heads[ps] = rule;
+            rule = next;
+            continue;
           }
         }
-        if (found >= 0) {
-          if (fw === 1) rule.w1 = found;
-          else rule.w2 = found;
-          list[i] = list[list.length - 1] as Rule;
-          list.pop();
-          this.addWatch(lits[found] as number, rule);
-          continue;
-        }
-        if (this.value(other) === 0) {
-          this.assign(other, level, rule);
-          i++;
-          continue;
-        }
-        return rule;
+        if (this.value(other) < 0) return rule;
+        this.assign(other, level, rule);
+        prev = rule;
+        prevFirst = first;
+        rule = next;
       }
     }
     return undefined;
@@ -156,10 +179,9 @@ export class Sat {
     if (this.propagateIndex > trail.length) this.propagateIndex = trail.length;
   }
 
-  /** Undo everything and forget learnt rules. */
+  /** Undo every assignment (learnt rules and watch lists stay). */
   reset(): void {
     this.revert(0);
-    this.learnt.length = 0;
     this.propagateIndex = 0;
   }
 
@@ -213,14 +235,14 @@ export class Sat {
     const learnt = new Rule(lits, RuleKind.learnt, { why });
     this.learnt.push(learnt);
     if (lits.length >= 2) {
-      // Watch the asserted literal and the other literal of the highest level.
+      // Watch the asserted literal and the first other literal of the highest level (libsolv's watch2onhighest).
       let best = 1;
       for (let k = 2; k < lits.length; k++) {
         if (this.levelOf(lits[k] as number) > this.levelOf(lits[best] as number)) best = k;
       }
-      learnt.w1 = 0;
-      learnt.w2 = best;
-      this.watch(learnt);
+      learnt.w1 = lits[0] as number;
+      learnt.w2 = lits[best] as number;
+      this.link(learnt);
     }
     return { rule: learnt, level: backLevel };
   }
@@ -294,10 +316,4 @@ export class Sat {
     for (const v of level1) seen[v] = 0;
   }
 
-  private addWatch(lit: number, rule: Rule): void {
-    const s = slot(lit);
-    const list = this.watches[s];
-    if (list === undefined) this.watches[s] = [rule];
-    else list.push(rule);
-  }
 }

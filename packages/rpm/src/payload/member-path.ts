@@ -28,7 +28,11 @@ export function memberPathCandidates(name: Uint8Array, subject: string): string[
     rest = decoded;
     absolute = false;
   }
-  if (rest === "") throw badPath(subject, decoded, "names no file");
+  if (rest === "") {
+    // `./` is the root directory itself, which packages such as Fedora's `filesystem` own.
+    if (absolute) return ["/"];
+    throw badPath(subject, decoded, "names no file");
+  }
   for (const component of rest.split("/")) {
     if (component === "..") throw badPath(subject, decoded, "has a '..' component");
     if (component === ".") throw badPath(subject, decoded, "has a '.' component");
