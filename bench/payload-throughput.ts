@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { Readable, type Transform } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -205,10 +206,14 @@ async function fullRead(file: string): Promise<number> {
   return result.payloadBytes;
 }
 
-async function timed(run: () => Promise<number>): Promise<{ bytes: number; seconds: number }> {
+/** Wall-clock and CPU time (all threads of the process: main, workers, thread pool) of one run. */
+async function timed(run: () => Promise<number>): Promise<{ bytes: number; seconds: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const bytes = await run();
-  return { bytes, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { bytes, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 function median(values: number[]): number {
@@ -229,14 +234,29 @@ function row(cells: (string | number)[]): string {
 
 async function benchGrove(options: Options): Promise<void> {
   const packages = buildPackages(options);
-  console.log(`node ${process.version}, ${options.runs} runs each (median), MB/s of decompressed payload\n`);
+  const [load] = loadavg();
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load?.toFixed(1)} at start`);
+  console.log(`median of ${options.runs} runs; MB/s of decompressed payload, per wall-clock second and per CPU`);
+  console.log("second (CPU time of all the process's threads: the cost, whatever else runs on the machine)\n");
   console.log(
-    row(["compressor", "package MB", "payload MB", "raw decompressor MB/s", "grove full read MB/s", "ratio"]),
+    row([
+      "compressor",
+      "package MB",
+      "payload MB",
+      "raw decompressor MB/s",
+      "grove full read MB/s",
+      "ratio (wall)",
+      "raw MB per CPU-s",
+      "full MB per CPU-s",
+      "ratio (CPU)",
+    ]),
   );
-  console.log(row(["---", "---:", "---:", "---:", "---:", "---:"]));
+  console.log(row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
   for (const [compressor, file] of packages) {
     const raw: number[] = [];
     const full: number[] = [];
+    const rawCpu: number[] = [];
+    const fullCpu: number[] = [];
     let payloadBytes = 0;
     await rawDecompress(file, compressor); // warm-up (JIT, page cache)
     await fullRead(file);
@@ -247,18 +267,21 @@ async function benchGrove(options: Options): Promise<void> {
       payloadBytes = f.bytes;
       raw.push(mbps(r.bytes, r.seconds));
       full.push(mbps(f.bytes, f.seconds));
+      rawCpu.push(mbps(r.bytes, r.cpuSeconds));
+      fullCpu.push(mbps(f.bytes, f.cpuSeconds));
     }
-    const rawMbps = median(raw);
-    const fullMbps = median(full);
-    const packageMb = lstatSync(file).size / 1e6;
+    const percent = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)} %`;
     console.log(
       row([
         compressor,
-        packageMb.toFixed(1),
+        (lstatSync(file).size / 1e6).toFixed(1),
         (payloadBytes / 1e6).toFixed(1),
-        rawMbps.toFixed(0),
-        fullMbps.toFixed(0),
-        `${((100 * fullMbps) / rawMbps).toFixed(0)} %`,
+        median(raw).toFixed(0),
+        median(full).toFixed(0),
+        percent(median(full), median(raw)),
+        median(rawCpu).toFixed(0),
+        median(fullCpu).toFixed(0),
+        percent(median(fullCpu), median(rawCpu)),
       ]),
     );
   }

@@ -100,11 +100,7 @@ describe.skipIf(skipReason !== undefined)("benchmark corpus: bash set", () => {
     async () => {
       const pkg = corpus.manifest.packages.find((p) => p.name === "base-passwd")!;
       const fresh = await convertDeb({
-        debPath: path.join(
-          cacheDir,
-          "debs",
-          debFileName({ name: pkg.name, version: pkg.debianVersion, arch: "amd64" }),
-        ),
+        debPath: path.join(cacheDir, "debs", pkg.debFile),
         debSha256: pkg.debSha256,
         name: pkg.name,
         cacheDir: path.join(work, "fresh-cache"),

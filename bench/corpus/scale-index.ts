@@ -126,7 +126,10 @@ function stanzaKey(stanza: Stanza): string {
  * Write the scale repository into `outDir`: `repodata/` with primary, filelists (no files) and other (no
  * changelogs), plus `corpus.json`. Reads every list twice (once to count, once to write) so memory stays flat.
  */
-export async function buildScaleRepo(outDir: string, log: (line: string) => void = () => undefined) {
+export async function buildScaleRepo(
+  outDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<{ manifest: ScaleManifest; seconds: number }> {
   const start = performance.now();
   const indexes = await packagesIndexFiles();
   const seen = new Set<string>();

@@ -54,7 +54,12 @@ export function splitDescription(description: string | undefined): { summary: st
 }
 
 /** Every item of `fields` as an RPM requirement. */
-export function requirements(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
+export function requirements(
+  control: Stanza,
+  fields: readonly string[],
+  subject: string,
+  rewrite?: EvrRewrite,
+): RpmRequirement[] {
   const out: RpmRequirement[] = [];
   for (const field of fields) {
     for (const item of parseRelationField(control.get(field), field, subject)) {
@@ -66,7 +71,12 @@ export function requirements(control: Stanza, fields: readonly string[], subject
 }
 
 /** Every relation of `fields`, flattened (these fields have no `|` alternatives). */
-export function flatDependencies(control: Stanza, fields: readonly string[], subject: string, rewrite?: EvrRewrite) {
+export function flatDependencies(
+  control: Stanza,
+  fields: readonly string[],
+  subject: string,
+  rewrite?: EvrRewrite,
+): RpmDependency[] {
   const out: RpmDependency[] = [];
   for (const field of fields) {
     for (const item of parseRelationField(control.get(field), field, subject)) {

@@ -8,6 +8,7 @@ export { GroveError, type GroveErrorOptions, isGroveError } from "./errors.js";
 export { importEntries } from "./import/import-entries.js";
 export type { ImportEntry, ImportOptions, ImportResult, ImportStats } from "./import/import-entry.js";
 export { type ImportTreeOptions, importTree, type TreeOwnership } from "./import/import-tree.js";
+export { acquireLockFile, type HeldLockFile } from "./lock/lock-file.js";
 export type { ReleaseLock, StoreLock } from "./lock/store-lock.js";
 export { type FsckOptions, type FsckProgress, type FsckResult, fsck } from "./maintenance/fsck.js";
 export { type GcOptions, type GcResult, gc } from "./maintenance/gc.js";

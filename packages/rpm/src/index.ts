@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from "./header/index.js";
 export * from "./import/index.js";
 export { ByteReader, type ByteSource } from "./io/byte-reader.js";
 export { decompressPayload, type PayloadCompressor } from "./payload/index.js";

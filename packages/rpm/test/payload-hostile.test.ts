@@ -193,10 +193,19 @@ describe("hard-link sets", () => {
 
 describe("hostile payloads", () => {
   it("a '..' component is RPM_PAYLOAD_BAD_PATH", async () => {
-    for (const name of ["./usr/../../etc/passwd", "../etc/passwd", "./usr/./bin/hello", "./usr//bin/hello", "./"]) {
+    for (const name of ["./usr/../../etc/passwd", "../etc/passwd", "./usr/./bin/hello", "./usr//bin/hello", "."]) {
       const payload = cpioArchive([{ name, data: HELLO }, ...basicMembers()]);
       await expectGroveError(readAll(syntheticRpm(BASIC_FILES, { payload })), "RPM_PAYLOAD_BAD_PATH");
     }
+  });
+
+  it("'./' is the root directory, for packages that own it (Fedora's filesystem)", async () => {
+    const files: HeaderFile[] = [{ path: "/", mode: 0o040555 }, ...BASIC_FILES];
+    const payload = cpioArchive([{ name: "./", mode: 0o040555 }, ...basicMembers()]);
+    const entries = await readAll(syntheticRpm(files, { payload }));
+    expect(entries[0]?.entry).toMatchObject({ type: "directory", file: { path: "/" } });
+    const unlisted = cpioArchive([{ name: "./", mode: 0o040555 }, ...basicMembers()]);
+    await expectGroveError(readAll(syntheticRpm(BASIC_FILES, { payload: unlisted })), "RPM_PAYLOAD_UNKNOWN_ENTRY");
   });
 
   it("a member the header does not list is RPM_PAYLOAD_UNKNOWN_ENTRY", async () => {

@@ -46,9 +46,9 @@ export function describeVerification(result: ReadRpmResult): PackageVerification
   const payloadDigests: string[] = [];
   if (headers.payloadDigest?.compressed !== undefined) payloadDigests.push(headers.payloadDigest.algorithm);
   if (headers.payloadDigest?.uncompressed !== undefined) {
-    payloadDigests.push(`${headers.payloadDigest.algorithm} (uncompressed)`);
+    payloadDigests.push(`uncompressed ${headers.payloadDigest.algorithm}`);
   }
-  if (headers.legacyMd5 !== undefined) payloadDigests.push("md5 (header+payload)");
+  if (headers.legacyMd5 !== undefined) payloadDigests.push("header+payload md5");
   const fileDigests = pkg.files.filter(
     (f) => (f.mode & S_IFMT) === S_IFREG && f.digest !== "" && (f.flags & FileFlag.ghost) === 0,
   ).length;

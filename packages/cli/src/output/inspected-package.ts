@@ -17,8 +17,8 @@ export interface PackageVerification {
   /** Header digests that matched, strongest first (`sha3-256`, `sha256`, `sha1`); empty when the package has none. */
   headerDigests: string[];
   /**
-   * Payload digests that matched: `sha256` (compressed payload, PAYLOADDIGEST), `sha256 (uncompressed)`
-   * (PAYLOADDIGESTALT), `md5 (header+payload)` (legacy SIGMD5); empty when the package has none.
+   * Payload digests that matched: `sha256` (compressed payload, PAYLOADDIGEST), `uncompressed sha256`
+   * (PAYLOADDIGESTALT), `header+payload md5` (legacy SIGMD5); empty when the package has none.
    */
   payloadDigests: string[];
   /** Number of files whose content digest matched. */

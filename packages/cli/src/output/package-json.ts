@@ -72,7 +72,7 @@ export type PackageJson = {
 export interface PackageVerificationJson {
   /** Header digests checked, e.g. `["sha256", "sha1"]`; empty when the package carries none. */
   header: string[];
-  /** Payload digests checked, e.g. `["sha256", "md5 (header+payload)"]`; empty when the package carries none. */
+  /** Payload digests checked, e.g. `["sha256", "header+payload md5"]`; empty when the package carries none. */
   payload: string[];
   /** Number of file content digests checked. */
   fileDigests: number;

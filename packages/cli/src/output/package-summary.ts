@@ -59,14 +59,20 @@ function payloadLine(inspected: InspectedPackage): string {
   );
 }
 
-/** `header sha256, payload sha256, 12 file digests (sha256)`, or why nothing was checked. */
+/** `header sha256 and sha1; payload sha256; 12 file digests (sha256)`, or why nothing was checked. */
 export function verificationLine(verification: PackageVerification | undefined): string {
   if (verification === undefined) return "no (--no-verify)";
   const { headerDigests, payloadDigests, fileDigests } = verification;
   const files = `${fileDigests} file digest${fileDigests === 1 ? "" : "s"}`;
   return [
-    headerDigests.length === 0 ? "no header digest" : `header ${headerDigests.join(" and ")}`,
-    payloadDigests.length === 0 ? "no payload digest" : `payload ${payloadDigests.join(" and ")}`,
+    headerDigests.length === 0 ? "no header digest" : `header ${listText(headerDigests)}`,
+    payloadDigests.length === 0 ? "no payload digest" : `payload ${listText(payloadDigests)}`,
     fileDigests === 0 ? files : `${files} (${verification.fileDigestAlgorithm})`,
-  ].join(", ");
+  ].join("; ");
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listText(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

@@ -48,6 +48,8 @@ export interface RunInput<P extends SolverPackage> {
   readonly updateCandidates: ReadonlyMap<number, readonly number[]>;
   /** Install weak dependencies. */
   readonly weakDeps: boolean;
+  /** Receives a line per solver step, for debugging. */
+  readonly trace?: ((line: string) => void) | undefined;
 }
 
 interface Branch {
@@ -306,7 +308,8 @@ export class Run<P extends SolverPackage> implements PolicyContext {
         }
       }
       if (fulfilled || dq.length === 0) continue;
-      let choice = [...dq];
+      const choice = [...dq];
+      this.input.trace?.(`unfulfilled [${this.literals(rule)}]`);
       if (choice.length > 1 && postponed >= 0) {
         filterUnwanted(this, choice, PolicyMode.chooseNoReorder);
         if (choice.length > 1) {
@@ -315,9 +318,9 @@ export class Run<P extends SolverPackage> implements PolicyContext {
         }
       }
       level = this.selectAndInstall(level, choice, DecisionReason.dependency);
-      choice = [];
       if (level < startLevel) break;
-      n = 0;
+      // Look at every rule again, this one included (libsolv visits nrules - 1 rules after a decision).
+      n = -1;
     }
     return level;
   }
@@ -465,8 +468,10 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   private setPropagateLearn(startLevel: number, lit: number, reason: number): number {
     let level = startLevel;
     const sat = this.sat;
+    const trace = this.input.trace;
     if (lit !== 0) {
       level++;
+      trace?.(`decide ${this.literal(lit)} at level ${level}`);
       sat.assign(lit, level, undefined, reason);
     }
     for (;;) {
@@ -474,11 +479,20 @@ export class Run<P extends SolverPackage> implements PolicyContext {
       if (conflict === undefined) break;
       if (level === 1) return this.analyzeUnsolvable(conflict);
       const learnt = sat.analyze(conflict, level);
+      trace?.(`conflict at level ${level} in [${this.literals(conflict)}], learnt [${this.literals(learnt.rule)}] for level ${learnt.level}`);
       level = learnt.level;
       this.revert(level);
       sat.assign(learnt.rule.lits[0] as number, level, learnt.rule);
     }
     return level;
+  }
+
+  private literal(lit: number): string {
+    return lit > 0 ? this.pool.nevra(lit) : `!${this.pool.nevra(-lit)}`;
+  }
+
+  private literals(rule: Rule): string {
+    return Array.from(rule.lits, (lit) => this.literal(lit)).join(", ");
   }
 
   private revert(level: number): void {

@@ -137,6 +137,7 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
     updateMap,
     updateCandidates,
     weakDeps,
+    trace: input.trace,
   });
   if (!run.solve()) throw new SolveError(describeProblems(pool, run.problems), [...specs, ...upgradeSpecs]);
 

@@ -5,7 +5,7 @@
  * `foo >= 1.0`, globs allowed); else a file path. A plain name also brings in the packages that obsolete it.
  * @packageDocumentation
  */
-import { parseSenseOperator, rpmvercmp } from "@grove/rpm";
+import { parseSenseOperator } from "@grove/rpm";
 import { globToRegExp, isGlob } from "../config/glob.js";
 import type { Pool } from "./pool.js";
 import type { SolverPackage } from "./types.js";
@@ -148,16 +148,14 @@ function perName<P extends SolverPackage>(pool: Pool<P>, ids: number[], withObso
 }
 
 /**
- * dnf adds the packages that obsolete the matched ones (only the latest versions, per arch and repository
- * priority, when none of them is installed), so `install foo` can install foo's replacement.
+ * dnf adds the packages that obsolete any of the matched ones (libdnf 0.69's `_get_best_selectors`), so
+ * `install foo` can install foo's replacement.
  */
 function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): number[] {
-  const anyInstalled = ids.some((id) => pool.isInstalled(id));
-  const targets = anyInstalled ? ids : latestPerArchByPriority(pool, ids.filter((id) => !pool.isInstalled(id)));
   const out = new Set(ids);
-  const names = new Set(targets.map((id) => pool.nameOf(id)));
+  const names = new Set(ids.map((id) => pool.nameOf(id)));
   for (const name of names) {
-    const named = targets.filter((t) => pool.nameOf(t) === name);
+    const named = ids.filter((t) => pool.nameOf(t) === name);
     for (const obsoleter of pool.obsoletingName(name)) {
       if (!out.has(obsoleter) && named.some((t) => pool.obsoletersOf(t, [obsoleter]).length > 0)) out.add(obsoleter);
     }
@@ -165,29 +163,3 @@ function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): 
   return [...out].sort((a, b) => a - b);
 }
 
-/** Per name and arch: the packages of the best-priority repository with the highest EVR. */
-function latestPerArchByPriority<P extends SolverPackage>(pool: Pool<P>, ids: number[]): number[] {
-  const groups = new Map<string, number[]>();
-  for (const id of ids) {
-    const key = `${pool.nameOf(id)}.${pool.pkg(id).arch}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [id]);
-    else group.push(id);
-  }
-  const out: number[] = [];
-  for (const group of groups.values()) {
-    const priority = Math.min(...group.map((id) => pool.priority(id)));
-    const top = group.filter((id) => pool.priority(id) === priority);
-    let best = top[0] as number;
-    for (const id of top) if (compareEvrOf(pool, id, best) > 0) best = id;
-    for (const id of top) if (compareEvrOf(pool, id, best) === 0) out.push(id);
-  }
-  return out;
-}
-
-function compareEvrOf<P extends SolverPackage>(pool: Pool<P>, a: number, b: number): number {
-  const x = pool.pkg(a);
-  const y = pool.pkg(b);
-  if (x.epoch !== y.epoch) return x.epoch - y.epoch;
-  return rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
-}

@@ -96,6 +96,8 @@ export interface SolveOptions {
    * `name-version`, `name-version-release`, `name-version-release.arch` and `name-epoch:version-release.arch`.
    */
   readonly excludes?: readonly string[];
+  /** Receives a line per solver step (decisions, conflicts, learnt rules), for debugging. */
+  readonly trace?: (line: string) => void;
 }
 
 /** Everything {@link solve} needs. */
