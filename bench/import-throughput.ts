@@ -3,28 +3,34 @@
  * and the cost of re-importing a package that is already in the store.
  *
  * ```
- * node bench/dist/import-throughput.js [--jobs N] [DIR...]
+ * npx tsc -b bench && node bench/dist/import-throughput.js [--runs 3] [--jobs 2] [--only a,b] [DIR...]
  * ```
- * Each DIR is a corpus: every `.rpm` below it (default: the shared real fixtures, then each
- * `bench/out/<name>/Packages` that exists). Packages grove refuses (the fixtures' deliberately broken
- * ones) are left out of both sides. Every run starts from an empty store / directory on the same
- * file system (`$TMPDIR`), with the packages in the page cache. Reported:
- * - grove, one process importing with 1 and with N packages in flight;
- * - grove, N processes importing disjoint halves into one store at once (the store is multi-process safe);
- * - `rpm2cpio | cpio`, one package at a time and N at a time;
- * - re-import per package: by known sha256 (a lookup) and by file (one hash of the file).
+ * The corpus is every `.rpm` below the DIRs, as one set (default: every `bench/out/<name>/Packages`, the
+ * realistic corpus of `bench/make-corpus`). The same package built into several repositories (same sha256)
+ * counts once; packages grove refuses (deliberately broken fixtures) are left out of both sides. Every run
+ * starts from an empty store / directory on the same file system (`$TMPDIR`), with the packages in the page
+ * cache. The measurements take turns run after run, so that load from elsewhere on the machine spreads evenly
+ * over them; each is reported as the median of its runs, with wall time and CPU time (all threads of this
+ * process and of every child process it waited for: `rpm2cpio`, `cpio`, grove children).
+ *
+ * Measurements (`--only` picks some by key):
+ * - `grove-1`: one process, one package at a time (`importRpm`);
+ * - `grove-N`: one process, `importRpmFiles` with N packages in flight;
+ * - `grove-procs`: N processes importing disjoint halves into one store at once;
+ * - `cpio-1`, `cpio-N`: `rpm2cpio | cpio -idm`, one package at a time and N at a time;
+ * then the re-import cost per package: by known sha256 (a lookup) and by file (one hash of the file).
  * @packageDocumentation
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { initStore, openStore, type Store } from "@grove/core";
-import { importRpm } from "@grove/rpm";
+import { importRpm, importRpmFiles } from "@grove/rpm";
 
 const execFileAsync = promisify(execFile);
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,14 +40,18 @@ interface Corpus {
   name: string;
   files: string[];
   sha256: Map<string, string>;
+  packageBytes: number;
   payloadBytes: number;
   entries: number;
 }
 
-interface Timing {
+/** One measurement: what it runs, and its results over the runs. */
+interface Measurement {
+  key: string;
   label: string;
-  seconds: number;
-  cpuSeconds?: number;
+  run: (corpus: Corpus) => Promise<void>;
+  wall: number[];
+  cpu: number[];
 }
 
 function listRpms(dir: string): string[] {
@@ -61,7 +71,7 @@ async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promi
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(jobs, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
+      while (next < items.length) await fn(items[next++] as T);
     }),
   );
 }
@@ -70,17 +80,48 @@ async function scratch(label: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), `grove-bench-${label}-`));
 }
 
-/** Imports every package once to learn which ones grove accepts, their payload sizes and sha256s (and warm the cache). */
-async function loadCorpus(name: string, dir: string): Promise<Corpus> {
+/** Clock ticks per second of /proc's times (USER_HZ; 100 on every Linux architecture grove runs on). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds of the children this process has waited for (`cutime + cstime` of /proc/self/stat). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the command name: state is field 3, so cutime (16) and cstime (17) are at indexes 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+function selfCpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
+/** Wall and CPU seconds (this process's threads plus waited-for children) of `fn`. */
+async function timed(fn: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const self0 = selfCpuSeconds();
+  const children0 = childrenCpuSeconds();
+  const t0 = performance.now();
+  await fn();
+  const wall = (performance.now() - t0) / 1000;
+  return { wall, cpu: selfCpuSeconds() - self0 + childrenCpuSeconds() - children0 };
+}
+
+/** Learns which packages grove accepts (imports each once: also warms the page cache), their sizes and digests. */
+async function loadCorpus(name: string, dirs: string[]): Promise<Corpus> {
   const storeDir = await scratch("probe");
   try {
     const store = await initStore(storeDir);
-    const corpus: Corpus = { name, files: [], sha256: new Map(), payloadBytes: 0, entries: 0 };
-    for (const file of listRpms(dir)) {
+    const corpus: Corpus = { name, files: [], sha256: new Map(), packageBytes: 0, payloadBytes: 0, entries: 0 };
+    const seen = new Set<string>();
+    for (const file of dirs.flatMap(listRpms)) {
+      const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
+      if (seen.has(sha256)) continue; // the same package in another repository
+      seen.add(sha256);
       try {
-        const r = await importRpm(store, file);
+        const r = await importRpm(store, file, { sha256 });
         corpus.files.push(file);
-        corpus.sha256.set(file, r.sha256);
+        corpus.sha256.set(file, sha256);
+        corpus.packageBytes += statSync(file).size;
         const commit = await store.readCommit(r.commitId);
         corpus.entries += commit.entries.length;
         for (const e of commit.entries)
@@ -95,31 +136,37 @@ async function loadCorpus(name: string, dir: string): Promise<Corpus> {
   }
 }
 
-async function timeGrove(corpus: Corpus, jobs: number): Promise<Timing> {
+async function groveOneAtATime(corpus: Corpus): Promise<void> {
   const storeDir = await scratch("grove");
   try {
     const store = await initStore(storeDir);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await pool(corpus.files, jobs, async (file) => {
-      await importRpm(store, file, { sha256: corpus.sha256.get(file)! });
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    return { label: `grove, 1 process, ${jobs} in flight`, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
   } finally {
     await rm(storeDir, { recursive: true, force: true });
   }
 }
 
-async function timeGroveProcesses(corpus: Corpus, procs: number): Promise<Timing> {
+async function groveInFlight(corpus: Corpus, jobs: number): Promise<void> {
+  const storeDir = await scratch("grove");
+  try {
+    const store = await initStore(storeDir);
+    const items = corpus.files.map((file) => ({ file, sha256: corpus.sha256.get(file) as string }));
+    for await (const result of importRpmFiles(store, items, { concurrency: jobs })) {
+      if ("error" in result) throw result.error;
+    }
+  } finally {
+    await rm(storeDir, { recursive: true, force: true });
+  }
+}
+
+async function groveProcesses(corpus: Corpus, procs: number): Promise<void> {
   const storeDir = await scratch("grove-procs");
   try {
     await initStore(storeDir);
     const lists: string[][] = Array.from({ length: procs }, () => []);
-    // Deal by size so the halves take about as long.
+    // Deal by size so the shares take about as long.
     const bySize = [...corpus.files].sort((a, b) => statSync(b).size - statSync(a).size);
-    for (const [i, f] of bySize.entries()) lists[i % procs]!.push(f);
+    for (const [i, f] of bySize.entries()) lists[i % procs]?.push(f);
     const listFiles: string[] = [];
     for (const [i, list] of lists.entries()) {
       const lf = path.join(storeDir, `list-${i}.json`);
@@ -127,7 +174,6 @@ async function timeGroveProcesses(corpus: Corpus, procs: number): Promise<Timing
       listFiles.push(lf);
     }
     const self = fileURLToPath(import.meta.url);
-    const t0 = performance.now();
     await Promise.all(
       listFiles.map(
         (lf) =>
@@ -137,17 +183,15 @@ async function timeGroveProcesses(corpus: Corpus, procs: number): Promise<Timing
           }),
       ),
     );
-    return { label: `grove, ${procs} processes, one store`, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await rm(storeDir, { recursive: true, force: true });
   }
 }
 
-async function timeCpio(corpus: Corpus, jobs: number): Promise<Timing> {
+async function cpioExtract(corpus: Corpus, jobs: number): Promise<void> {
   const root = await scratch("cpio");
   try {
     let n = 0;
-    const t0 = performance.now();
     await pool(corpus.files, jobs, async (file) => {
       const dir = path.join(root, String(n++));
       await mkdir(dir);
@@ -158,7 +202,6 @@ async function timeCpio(corpus: Corpus, jobs: number): Promise<Timing> {
         await execFileAsync("sh", ["-c", 'rpm2archive - < "$1" | tar -xzf -', "sh", file], { cwd: dir });
       });
     });
-    return { label: `rpm2cpio | cpio -idm, ${jobs} at a time`, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -168,7 +211,7 @@ async function timeReimport(corpus: Corpus): Promise<{ bySha256: number; byFile:
   const storeDir = await scratch("reimport");
   try {
     const store: Store = await initStore(storeDir);
-    for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file)! });
+    for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
     const measure = async (fn: (file: string) => Promise<unknown>): Promise<number> => {
       for (const file of corpus.files.slice(0, 10)) await fn(file); // warm up
       const rounds = 5;
@@ -177,7 +220,7 @@ async function timeReimport(corpus: Corpus): Promise<{ bySha256: number; byFile:
       return (performance.now() - t0) / (rounds * corpus.files.length);
     };
     const bySha256 = await measure(async (file) => {
-      const r = await importRpm(store, file, { sha256: corpus.sha256.get(file)! });
+      const r = await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
       if (!r.alreadyImported) throw new Error(`${file} was imported again`);
     });
     const byFile = await measure(async (file) => {
@@ -196,55 +239,94 @@ async function runChild(storeDir: string, listFile: string): Promise<void> {
   for (const [file, sha256] of list) await importRpm(store, file, { sha256 });
 }
 
-function fmt(t: Timing, corpus: Corpus): string {
-  const mbs = corpus.payloadBytes / 1e6 / t.seconds;
-  const cpu =
-    t.cpuSeconds === undefined
-      ? ""
-      : `  cpu ${t.cpuSeconds.toFixed(2)} s (${(t.cpuSeconds / t.seconds).toFixed(2)} cores)`;
-  return `  ${t.label.padEnd(40)} ${t.seconds.toFixed(3).padStart(8)} s  ${mbs.toFixed(1).padStart(7)} MB/s${cpu}`;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+function measurements(jobs: number): Measurement[] {
+  const m = (key: string, label: string, run: (corpus: Corpus) => Promise<void>): Measurement => ({
+    key,
+    label,
+    run,
+    wall: [],
+    cpu: [],
+  });
+  return [
+    m("grove-1", "grove, 1 process, 1 package at a time", groveOneAtATime),
+    m("grove-N", `grove, 1 process, ${jobs} packages in flight`, (c) => groveInFlight(c, jobs)),
+    m("grove-procs", `grove, ${jobs} processes, one store`, (c) => groveProcesses(c, jobs)),
+    m("cpio-1", "rpm2cpio \\| cpio -idm, 1 at a time", (c) => cpioExtract(c, 1)),
+    m("cpio-N", `rpm2cpio \\| cpio -idm, ${jobs} at a time`, (c) => cpioExtract(c, jobs)),
+  ];
 }
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { jobs: { type: "string", default: "2" }, child: { type: "boolean", default: false } },
+    options: {
+      jobs: { type: "string", default: "2" },
+      runs: { type: "string", default: "3" },
+      only: { type: "string" },
+      child: { type: "boolean", default: false },
+    },
   });
-  if (values.child) return runChild(positionals[0]!, positionals[1]!);
+  if (values.child) return runChild(positionals[0] as string, positionals[1] as string);
   const jobs = Number(values.jobs);
-  const dirs = positionals.length > 0 ? positionals.map((d) => path.resolve(d)) : defaultCorpora();
-  for (const dir of dirs) {
-    const name = path.relative(repoRoot, dir) || dir;
-    const corpus = await loadCorpus(name, dir);
-    const results: Timing[] = [];
-    results.push(await timeGrove(corpus, 1));
-    results.push(await timeGrove(corpus, jobs));
-    results.push(await timeGroveProcesses(corpus, jobs));
-    results.push(await timeCpio(corpus, 1));
-    results.push(await timeCpio(corpus, jobs));
-    const re = await timeReimport(corpus);
-    const check = createHash("sha256").update(corpus.files.join("\n")).digest("hex").slice(0, 12);
-    process.stdout.write(
-      [
-        `corpus ${name}: ${corpus.files.length} packages, ${corpus.entries} entries, ${(corpus.payloadBytes / 1e6).toFixed(1)} MB of file content (list ${check})`,
-        ...results.map((t) => fmt(t, corpus)),
-        `  re-import per package: ${(re.bySha256 * 1000).toFixed(0)} µs by known sha256, ${(re.byFile * 1000).toFixed(0)} µs by file (hash)`,
-        "",
-      ].join("\n"),
-    );
-  }
-}
-
-function defaultCorpora(): string[] {
-  const out = [path.resolve(repoRoot, "../shared/fixtures/real-rpms")];
-  const benchOut = path.join(benchDir, "out");
-  if (existsSync(benchOut)) {
-    for (const name of readdirSync(benchOut).sort()) {
-      const pkgs = path.join(benchOut, name, "Packages");
-      if (existsSync(pkgs)) out.push(pkgs);
+  const runs = Number(values.runs);
+  const dirs = positionals.length > 0 ? positionals.map((d) => path.resolve(d)) : defaultCorpus();
+  const name = dirs.map((d) => path.relative(repoRoot, d) || d).join(" ");
+  const corpus = await loadCorpus(name, dirs);
+  const only = values.only?.split(",");
+  const all = measurements(jobs).filter((x) => only === undefined || only.includes(x.key));
+  const loads: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    // Rotate the order, so that no measurement always runs right after the same other one.
+    const order = all.map((_, i) => all[(i + r) % all.length] as Measurement);
+    for (const x of order) {
+      loads.push(loadavg()[0] ?? 0);
+      const t = await timed(() => x.run(corpus));
+      x.wall.push(t.wall);
+      x.cpu.push(t.cpu);
+      process.stderr.write(`run ${r + 1}: ${x.key} ${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU\n`);
     }
   }
-  return out.filter((d) => existsSync(d));
+  const re = await timeReimport(corpus);
+  const check = createHash("sha256").update(corpus.files.join("\n")).digest("hex").slice(0, 12);
+  const mb = corpus.payloadBytes / 1e6;
+  const lines = [
+    `corpus ${corpus.name}: ${corpus.files.length} packages (${(corpus.packageBytes / 1e6).toFixed(1)} MB), ${corpus.entries} entries, ${mb.toFixed(1)} MB of file content (list ${check})`,
+    `node ${process.version}, ${cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs; median of ${runs} runs`,
+    "",
+    row(["", "wall s", "MB/s (file content)", "CPU s", "cores used"]),
+    row(["---", "---:", "---:", "---:", "---:"]),
+    ...all.map((x) => {
+      const wall = median(x.wall);
+      const cpu = median(x.cpu);
+      return row([x.label, wall.toFixed(2), (mb / wall).toFixed(1), cpu.toFixed(2), (cpu / wall).toFixed(2)]);
+    }),
+    "",
+    `re-import per package: ${(re.bySha256 * 1000).toFixed(0)} µs by known sha256, ${(re.byFile * 1000).toFixed(0)} µs by file (hash)`,
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}
+
+/** Every `bench/out/<name>/Packages` directory: the realistic corpus. */
+function defaultCorpus(): string[] {
+  const benchOut = path.join(benchDir, "out");
+  if (!existsSync(benchOut)) throw new Error("no corpus: build one with bench/make-corpus (see bench/corpus/README.md)");
+  return readdirSync(benchOut)
+    .sort()
+    .map((name) => path.join(benchOut, name, "Packages"))
+    .filter((d) => existsSync(d));
 }
 
 main().catch((err: unknown) => {

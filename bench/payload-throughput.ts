@@ -188,7 +188,7 @@ async function payloadOffset(file: string): Promise<{ offset: number; payloadSiz
 async function rawDecompress(file: string, compressor: Compressor): Promise<number> {
   const handle = await open(file, "r");
   try {
-    const reader = new ByteReader(readFileChunks(handle), file);
+    const reader = new ByteReader(readFileChunks(handle, file), file);
     const headers = await readPackageHeaders(reader, { verify: false });
     let bytes = 0;
     for await (const chunk of decompressPayload(compressor, reader.rest(), file, headers.payloadSize ?? 0)) {

@@ -138,6 +138,8 @@ export interface DnfRepo {
 export interface DnfResult {
   /** NEVRA (`name-[epoch:]version-release.arch`) to the table section and repository it was listed with. */
   install: Map<string, { section: string; repo: string }>;
+  /** Installed packages listed as `replacing` (obsoleted), as NEVRAs. */
+  replaced: string[];
   /** dnf's problem lines when it found no solution (`Problem: x` and `  - y` lines, prefixes removed). */
   problems: string[][];
   /** The full output. */
@@ -152,7 +154,24 @@ export interface DnfResult {
  * @param weakDeps - dnf's install_weak_deps
  */
 export async function dnfInstall(repos: readonly DnfRepo[], specs: readonly string[], weakDeps: boolean): Promise<DnfResult> {
-  const root = mkdtempSync(path.join(os.tmpdir(), "grove-dnf-root-"));
+  return dnfRun(repos, ["install", ...specs], weakDeps);
+}
+
+/**
+ * Run a dnf command with `--assumeno` and parse the outcome.
+ *
+ * @param repos - the repositories
+ * @param command - the command and its arguments (`["upgrade"]`, `["install", "foo"]`)
+ * @param weakDeps - dnf's install_weak_deps
+ * @param installRoot - an install root holding an rpmdb (default: a fresh empty one)
+ */
+export async function dnfRun(
+  repos: readonly DnfRepo[],
+  command: readonly string[],
+  weakDeps: boolean,
+  installRoot?: string,
+): Promise<DnfResult> {
+  const root = installRoot ?? mkdtempSync(path.join(os.tmpdir(), "grove-dnf-root-"));
   const args = [
     `--installroot=${root}`,
     "--releasever=1",
@@ -167,7 +186,7 @@ export async function dnfInstall(repos: readonly DnfRepo[], specs: readonly stri
     if (repo.priority !== undefined) args.push(`--setopt=${repo.id}.priority=${repo.priority}`);
     if (repo.cost !== undefined) args.push(`--setopt=${repo.id}.cost=${repo.cost}`);
   }
-  args.push("--assumeno", "install", ...specs);
+  args.push("--assumeno", ...command);
   let output: string;
   try {
     const done = await run("dnf", args, { maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: "C.UTF-8" } });
@@ -176,9 +195,11 @@ export async function dnfInstall(repos: readonly DnfRepo[], specs: readonly stri
     const e = err as { stdout?: string; stderr?: string };
     output = (e.stdout ?? "") + (e.stderr ?? "");
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (installRoot === undefined) rmSync(root, { recursive: true, force: true });
+    else rmSync(path.join(root, "cache"), { recursive: true, force: true });
   }
-  return { install: parseTransaction(output), problems: parseProblems(output), output };
+  const replaced = [...output.matchAll(/^\s+replacing\s+(\S+)\.([^.\s]+) (\S+)$/gm)].map((m) => `${m[1]}-${m[3]}.${m[2]}`);
+  return { install: parseTransaction(output), replaced, problems: parseProblems(output), output };
 }
 
 /** Parse dnf's transaction table (long names wrap onto continuation lines). */
@@ -195,6 +216,7 @@ export function parseTransaction(output: string): Map<string, { section: string;
       continue;
     }
     if (section === undefined || line.startsWith("=")) continue;
+    if (/^\s+replacing\s/.test(line)) continue;
     if (/^ \S/.test(line)) entries.push({ section, text: line.trim() });
     else if (/^\s{2,}\S/.test(line) && entries.length > 0) {
       const last = entries[entries.length - 1] as { text: string };
@@ -210,6 +232,61 @@ export function parseTransaction(output: string): Map<string, { section: string;
   }
   return out;
 }
+
+/**
+ * Make an install root whose rpmdb holds `packages` (built as empty noarch RPMs with rpmbuild, registered with
+ * `rpm --justdb`).
+ *
+ * @param root - the install root directory (created)
+ * @param packages - the installed packages (noarch)
+ * @returns the NEVRAs rpm registered (a package another one obsoletes is left out by rpm)
+ */
+export async function makeInstalledRoot(root: string, packages: readonly SolverPackage[]): Promise<Set<string>> {
+  const top = path.join(root, "..", `${path.basename(root)}-rpmbuild`);
+  mkdirSync(path.join(top, "SPECS"), { recursive: true });
+  mkdirSync(root, { recursive: true });
+  const rpms: string[] = [];
+  for (const pkg of packages) {
+    const lines = [`Name: ${pkg.name}`, `Version: ${pkg.version}`, `Release: ${pkg.release}`];
+    if (pkg.epoch > 0) lines.push(`Epoch: ${pkg.epoch}`);
+    lines.push("Summary: test package", "License: MIT", "BuildArch: noarch");
+    const tags: Array<[keyof SolverPackage["dependencies"], string]> = [
+      ["provides", "Provides"],
+      ["requires", "Requires"],
+      ["conflicts", "Conflicts"],
+      ["obsoletes", "Obsoletes"],
+      ["recommends", "Recommends"],
+      ["suggests", "Suggests"],
+      ["supplements", "Supplements"],
+      ["enhances", "Enhances"],
+    ];
+    for (const [kind, tag] of tags) {
+      for (const dep of pkg.dependencies[kind] ?? []) {
+        if (kind === "provides" && dep.name === pkg.name) continue;
+        const text = dep.name.startsWith("(") || (dep.flags & 14) === 0 ? dep.name : `${dep.name} ${FLAG_TEXT[dep.flags & 14]} ${dep.evr}`;
+        lines.push(`${tag}: ${text}`);
+      }
+    }
+    lines.push("%description", "test package", "%files", "");
+    const spec = path.join(top, "SPECS", `${pkg.name}-${pkg.version}-${pkg.release}.spec`);
+    writeFileSync(spec, lines.join("\n"));
+    await run("rpmbuild", ["-bb", "--define", `_topdir ${top}`, spec]);
+    const epoch = "";
+    rpms.push(path.join(top, "RPMS", "noarch", `${pkg.name}-${epoch}${pkg.version}-${pkg.release}.noarch.rpm`));
+  }
+  await run("rpm", ["--root", root, "--initdb"]);
+  if (rpms.length > 0) await run("rpm", ["--root", root, "-i", "--justdb", "--nodeps", "--noscripts", ...rpms]);
+  rmSync(top, { recursive: true, force: true });
+  const { stdout } = await run("rpm", ["--root", root, "-qa", "--qf", "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n"]);
+  return new Set(
+    stdout
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => line.replace("-0:", "-")),
+  );
+}
+
+const FLAG_TEXT: Record<number, string> = { 2: "<", 4: ">", 8: "=", 10: "<=", 12: ">=" };
 
 /** Parse dnf's `Problem:` report into lists of lines. */
 export function parseProblems(output: string): string[][] {

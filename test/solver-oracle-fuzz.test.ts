@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRepo, makeRepoConfig } from "../packages/repo/src/index.js";
 import { nevraOf, SolveError, solve, solverRepoFrom } from "../packages/repo/src/solver/index.js";
 import { type DepSpec, pkg } from "../packages/repo/test/solver-fixtures.js";
-import { dnfAvailable, dnfInstall, writeRepo } from "./solver-oracle-dnf.js";
+import { dnfAvailable, dnfInstall, dnfRun, makeInstalledRoot, writeRepo } from "./solver-oracle-dnf.js";
 
 const haveDnf = await dnfAvailable();
 if (!haveDnf) {
@@ -21,6 +21,7 @@ if (!haveDnf) {
 }
 
 const CASES = Number(process.env.GROVE_SOLVER_FUZZ ?? 40);
+const UPGRADE_CASES = Number(process.env.GROVE_SOLVER_FUZZ_UPGRADE ?? 12);
 const FIRST_SEED = Number(process.env.GROVE_SOLVER_FUZZ_SEED ?? 1);
 
 /** A small deterministic PRNG (mulberry32). */
@@ -40,8 +41,8 @@ interface Case {
   specs: string[];
 }
 
-/** Generate one random repository and request. */
-export function generate(seed: number): Case {
+/** Generate one random repository and request (all noarch when `noarch` is set). */
+export function generate(seed: number, noarch = false): Case {
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const names = Array.from({ length: 6 + Math.floor(rnd() * 8) }, (_, i) => `${pick(["a", "b", "c", "d", "m", "x", "z"])}${i}`);
@@ -59,6 +60,9 @@ export function generate(seed: number): Case {
     if (r < 0.08) return `(${simpleDep(self)} or ${simpleDep(self)})`;
     if (r < 0.13) return `(${simpleDep(self)} if ${simpleDep(self)})`;
     if (r < 0.16) return `(${simpleDep(self)} and ${simpleDep(self)})`;
+    if (r < 0.18) return `(${simpleDep(self)} if ${simpleDep(self)} else ${simpleDep(self)})`;
+    if (r < 0.19) return `(${pick(caps)} with ${pick(caps)})`;
+    if (r < 0.2) return `(${pick(caps)} without ${pick(caps)})`;
     return simpleDep(self);
   };
   const packages: ReturnType<typeof pkg>[] = [];
@@ -76,7 +80,8 @@ export function generate(seed: number): Case {
       if (rnd() < 0.06) deps.obsoletes?.push(`${pick(names.filter((n) => n !== name))} < ${1 + Math.floor(rnd() * 3)}`);
       if (rnd() < 0.2) deps.recommends?.push(dep(name));
       if (rnd() < 0.1) deps.supplements?.push(pick(names.filter((n) => n !== name)));
-      packages.push(pkg(`${name}-${v}-1.${rnd() < 0.7 ? "x86_64" : "noarch"}`, deps));
+      const arch = rnd() < 0.7 && !noarch ? "x86_64" : "noarch";
+      packages.push(pkg(`${name}-${v}-1.${arch}`, deps));
     }
   }
   const specs = [pick(names)];
@@ -121,6 +126,54 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories", () => {
         }
         const context = `seed ${seed}, weak ${weakDeps}, specs ${specs.join(" ")}`;
         expect(grove, context).toEqual([...dnf.install.keys()].sort());
+        expect(problems, context).toEqual(dnf.problems);
+        tally.same++;
+      }
+    });
+  }
+});
+
+describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installed system", () => {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + UPGRADE_CASES; seed++) {
+    it(`seed ${seed}`, async () => {
+      const { packages, specs } = generate(seed + 100_000, true);
+      const rnd = random(seed);
+      // Install at most one (preferably old) version of some names.
+      const chosen = new Map<string, (typeof packages)[number]>();
+      for (const p of packages) if (!chosen.has(p.name) && rnd() < 0.45) chosen.set(p.name, p);
+      let system = [...chosen.values()];
+      const base = path.join(process.env.GROVE_SOLVER_FUZZ_KEEP ?? tmp, `upgrade${seed}`);
+      const dir = path.join(base, "repo");
+      writeRepo(
+        dir,
+        packages.map((p) => ({ pkg: p })),
+      );
+      const root = path.join(base, "root");
+      const registered = await makeInstalledRoot(root, system);
+      system = system.filter((p) => registered.has(nevraOf(p)));
+      const repo = solverRepoFrom(await loadRepo(makeRepoConfig("r", { baseurl: [`file://${dir}/`] }), {}));
+      const command = rnd() < 0.4 ? ["upgrade"] : rnd() < 0.5 ? ["upgrade", ...specs] : ["install", ...specs];
+      for (const weakDeps of [true, false]) {
+        const dnf = await dnfRun([{ id: "r", dir }], command, weakDeps, root);
+        const [verb, ...args] = command;
+        const request = verb === "upgrade" ? { upgrade: args.length === 0 ? (true as const) : args } : { install: args };
+        let grove: string[] = [];
+        let replaced: string[] = [];
+        let problems: string[][] = [];
+        try {
+          const trace = process.env.GROVE_SOLVER_FUZZ_TRACE ? (line: string) => console.log(line) : undefined;
+          const tx = await solve({ repos: [repo], installed: system, weakDeps, trace, ...request });
+          grove = [...tx.install, ...tx.upgrade.map((u) => u.to), ...tx.downgrade.map((d) => d.to)].map(nevraOf).sort();
+          replaced = tx.obsoleted.map((o) => nevraOf(o.package)).sort();
+        } catch (err) {
+          if (!(err instanceof SolveError)) throw err;
+          problems = err.problems.map((p) => [...p.rules]);
+        }
+        tally.cases++;
+        const context = `upgrade seed ${seed}, weak ${weakDeps}, ${command.join(" ")}, installed ${system.map(nevraOf).join(" ")}`;
+        if (process.env.GROVE_SOLVER_FUZZ_DUMP) console.log(context, dnf.output);
+        expect(grove, context).toEqual([...dnf.install.keys()].sort());
+        expect(replaced, context).toEqual(dnf.replaced.sort());
         expect(problems, context).toEqual(dnf.problems);
         tally.same++;
       }

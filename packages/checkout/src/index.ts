@@ -1,1 +1,50 @@
-export {};
+/**
+ * `@grove/checkout`: turns package commits from the store into root file systems: hard-link
+ * checkouts with rpm's conflict rules, a container-shaped `/usr/etc` + writable `/etc` and `/var`,
+ * generations swapped atomically, three-way `/etc` merges on upgrade, and the rpmdb a root carries.
+ *
+ * @packageDocumentation
+ */
+export { type CheckoutOptions, type CheckoutResult, type CheckoutStats, checkoutCommits } from "./checkout-commits.js";
+export {
+  type AssembleOptions,
+  type AssemblePhase,
+  type AssembleResult,
+  assembleRoot,
+  type GenerationMerge,
+} from "./generations/assemble-root.js";
+export {
+  type GenerationPackage,
+  type GenerationState,
+  type GenerationStats,
+  type RepoSnapshot,
+  readGenerationStateFile,
+} from "./generations/generation-state.js";
+export { assertRootName, generationDir, type RootLayout, rootLayout, stateFile } from "./generations/grove-layout.js";
+export {
+  type GenerationInfo,
+  getRoot,
+  listRoots,
+  type PruneResult,
+  pruneGenerations,
+  type RemoveRootResult,
+  type RollbackResult,
+  type RootInfo,
+  removeRoot,
+  rollbackRoot,
+} from "./generations/manage-roots.js";
+export { type AreaMergeInput, type AreaMergeReport, mergeArea } from "./mutable/merge-area.js";
+export { CONTAINER_LAYOUT, type LayoutRules, PLAIN_LAYOUT, type Relocation } from "./plan/layout.js";
+export { installRootRpmdb, type RootRpmdbResult, type RpmdbInputPackage } from "./root-rpmdb.js";
+export * from "./rpmdb/index.js";
+export { readCommitsForCheckout } from "./store/read-commits.js";
+export type {
+  CheckoutCommit,
+  CheckoutWarning,
+  CheckoutWarningKind,
+  DirMode,
+  ManifestRecord,
+  PlannedEntry,
+} from "./types.js";
+export { applyDirModes } from "./write/dir-modes.js";
+export { removeTree } from "./write/remove-tree.js";

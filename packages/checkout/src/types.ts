@@ -39,6 +39,10 @@ export interface PlannedEntry {
   entry: Entry;
   /** Index of that package in the checkout's commit list. */
   owner: number;
+  /** The path is written as ISO-8859-1 bytes (a non-UTF-8 name in the package), not UTF-8. */
+  latin1Path?: boolean;
+  /** The symlink target is written as ISO-8859-1 bytes. */
+  latin1Target?: boolean;
 }
 
 /**
@@ -71,8 +75,8 @@ export interface ManifestRecord {
 
 /** A directory and the permission bits it gets once the tree is complete. */
 export interface DirMode {
-  /** Absolute path on disk. */
-  path: string;
+  /** Absolute path on disk (bytes for a name rpm writes as ISO-8859-1). */
+  path: string | Buffer;
   /** Permission bits applied with chmod (setuid/setgid never; sticky yes). */
   mode: number;
 }

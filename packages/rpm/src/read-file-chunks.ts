@@ -1,4 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
+import { GroveError } from "@grove/core";
 
 /** Read size for package files: large reads keep the per-chunk cost of the payload pipeline low. */
 export const FILE_CHUNK_SIZE = 1 << 20;
@@ -8,14 +9,27 @@ export const FILE_CHUNK_SIZE = 1 << 20;
  * the current chunk (a Node read stream only starts reading when its buffer empties, so reading and
  * processing would take turns). Every chunk owns its memory.
  * @param handle - the file, read from its start to its end
+ * @param subject - the file's name, for messages
  * @param chunkSize - bytes per read
+ * @throws GroveError `RPM_READ_FAILED` when a read fails
  */
-export async function* readFileChunks(handle: FileHandle, chunkSize = FILE_CHUNK_SIZE): AsyncGenerator<Uint8Array> {
+export async function* readFileChunks(
+  handle: FileHandle,
+  subject: string,
+  chunkSize = FILE_CHUNK_SIZE,
+): AsyncGenerator<Uint8Array> {
   let position = 0;
   const readAt = async (at: number): Promise<Uint8Array> => {
     const buffer = Buffer.allocUnsafeSlow(chunkSize);
-    const { bytesRead } = await handle.read(buffer, 0, chunkSize, at);
-    return buffer.subarray(0, bytesRead);
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, chunkSize, at);
+      return buffer.subarray(0, bytesRead);
+    } catch (err) {
+      throw new GroveError("RPM_READ_FAILED", `${subject}: cannot read at offset ${at}: ${(err as Error).message}`, {
+        subject,
+        cause: err,
+      });
+    }
   };
   let next = readAt(0);
   try {

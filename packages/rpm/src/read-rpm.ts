@@ -114,7 +114,7 @@ export async function readRpmFile(
     if ((await handle.stat()).isDirectory()) {
       throw new GroveError("RPM_READ_FAILED", `${path}: cannot read: it is a directory`, { subject: path });
     }
-    const rpm = await openRpm(readFileChunks(handle), { ...options, subject: path });
+    const rpm = await openRpm(readFileChunks(handle, path), { ...options, subject: path });
     for await (const entry of rpm.entries()) {
       // Content is drained and verified by the reader when the next entry is requested.
       void entry;

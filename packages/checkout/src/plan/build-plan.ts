@@ -2,6 +2,7 @@ import { type Entry, GroveError } from "@grove/core";
 import type { CheckoutCommit, CheckoutWarning, PlannedEntry } from "../types.js";
 import { compareEntries } from "./compare-entries.js";
 import { assertSafeEntry, isGhost } from "./entry-checks.js";
+import type { Latin1Names } from "./latin1-names.js";
 import { locateSymlinks, type ShippedSymlink } from "./locate-symlinks.js";
 import { PathResolver } from "./path-resolver.js";
 
@@ -32,8 +33,12 @@ const MAX_LISTED_CONFLICTS = 8;
  * Throws `CHECKOUT_FILE_CONFLICT` naming the path and both packages (every conflict, up to a few),
  * `CHECKOUT_BAD_ENTRY` for an unsafe path, `CHECKOUT_SYMLINK_LOOP` for endless symlinks.
  * @param commits - the package commits, in install order (the first wins for directories)
+ * @param options - `latin1Names`: which names of a package rpm writes as ISO-8859-1 bytes
  */
-export function buildCheckoutPlan(commits: readonly CheckoutCommit[]): CheckoutPlan {
+export function buildCheckoutPlan(
+  commits: readonly CheckoutCommit[],
+  options: { latin1Names?: (c: CheckoutCommit) => Latin1Names | undefined } = {},
+): CheckoutPlan {
   const symlinks: ShippedSymlink[] = [];
   let entriesSeen = 0;
   for (const c of commits) {
@@ -50,15 +55,23 @@ export function buildCheckoutPlan(commits: readonly CheckoutCommit[]): CheckoutP
   let shared = 0;
 
   commits.forEach((c, owner) => {
+    const latin1 = options.latin1Names?.(c);
+    const plan = (at: string, entry: Entry): PlannedEntry => {
+      const planned: PlannedEntry = { path: at, entry, owner };
+      if (latin1 === undefined) return planned;
+      if (latin1.paths.has(entry.path) && !/[^\x00-\xff]/.test(at)) planned.latin1Path = true;
+      if (entry.linkTo !== undefined && latin1.targets.has(entry.linkTo)) planned.latin1Target = true;
+      return planned;
+    };
     for (const entry of c.commit.entries) {
       const at = resolver.resolveEntry(entry.path);
       const existing = entries.get(at);
       if (existing === undefined) {
-        entries.set(at, { path: at, entry, owner });
+        entries.set(at, plan(at, entry));
         continue;
       }
       const outcome = admit(existing, entry, owner, at, commits, warnings);
-      if (outcome === "replace") entries.set(at, { path: at, entry, owner });
+      if (outcome === "replace") entries.set(at, plan(at, entry));
       else if (outcome === "shared") shared++;
       else if (outcome !== "keep") conflicts.push(outcome);
     }

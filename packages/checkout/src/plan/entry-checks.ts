@@ -1,32 +1,45 @@
-import { type Entry, GroveError } from "@grove/core";
+import { ENTRY_TYPES, type Entry, GroveError, isSha256Hex } from "@grove/core";
 
 /** `.` or `..` segments, empty segments, NUL: anything a normalised commit path never has. */
 const UNSAFE_PATH = /(?:^|\/)\.\.?(?:\/|$)|\/\/|\0/;
+const TYPES = new Set<string>(ENTRY_TYPES);
 
 /**
- * Checks that an entry's path is absolute and normalised (no `.`, `..` or empty segments, no NUL,
- * no trailing slash). The store validates this when a commit is written; checkout checks again
- * because a path that could climb out of the root must never reach the file system, whatever the
- * commit file says. Throws `CHECKOUT_BAD_ENTRY` naming the package.
+ * Checks what checkout relies on for safety in one entry: the path is absolute and normalised (no
+ * `.`, `..` or empty segments, no NUL, no trailing slash), the type is known, the mode is in
+ * 0..0o7777 (it names the object), the object is a sha256 (it is part of a path into the store),
+ * and links have a target. The store validates all this when a commit is written; checkout checks
+ * again because a path that could climb out of the root must never reach the file system, whatever
+ * the commit file says. Throws `CHECKOUT_BAD_ENTRY` naming the package and the entry.
  * @param entry - the entry to check
  * @param label - the package the entry belongs to, for the message
  */
 export function assertSafeEntry(entry: Entry, label: string): void {
   const p = entry.path;
+  const bad = (what: string) =>
+    new GroveError("CHECKOUT_BAD_ENTRY", `${label}: entry ${JSON.stringify(p)}: ${what}`, {
+      subject: String(p),
+      hint: "the commit is damaged; run `grove fsck`",
+    });
   if (
     typeof p !== "string" ||
     p.charCodeAt(0) !== 47 ||
     (p.length > 1 && p.charCodeAt(p.length - 1) === 47) ||
     UNSAFE_PATH.test(p)
   ) {
-    throw new GroveError("CHECKOUT_BAD_ENTRY", `${label}: entry path ${JSON.stringify(p)} is not a normalised absolute path`, {
-      subject: String(p),
-      hint: "the commit is damaged; run `grove fsck`",
-    });
+    throw bad("the path is not a normalised absolute path");
   }
-  if ((entry.type === "symlink" || entry.type === "hardlink") && (typeof entry.linkTo !== "string" || entry.linkTo === "" || entry.linkTo.includes("\0"))) {
-    throw new GroveError("CHECKOUT_BAD_ENTRY", `${label}: ${entry.type} ${p} has no usable link target`, { subject: p });
+  if (!TYPES.has(entry.type)) throw bad(`unknown type ${JSON.stringify(entry.type)}`);
+  if (!Number.isInteger(entry.mode) || entry.mode < 0 || entry.mode > 0o7777) throw bad("mode is not in 0..0o7777");
+  if (entry.object !== undefined && !isSha256Hex(entry.object)) throw bad("object is not a sha256");
+  if (entry.type === "hardlink" && entry.object === undefined) throw bad("a hard link needs an object");
+  if ((entry.type === "symlink" || entry.type === "hardlink") && !isLinkTarget(entry.linkTo)) {
+    throw bad(`a ${entry.type} needs a non-empty link target without NUL`);
   }
+}
+
+function isLinkTarget(value: unknown): boolean {
+  return typeof value === "string" && value !== "" && !value.includes("\0");
 }
 
 /** rpm's %ghost file flag: the package owns the path but ships no content; checkout creates nothing. */
@@ -35,8 +48,6 @@ export const RPMFILE_GHOST = 64;
 export const RPMFILE_CONFIG = 1;
 /** rpm's %config(noreplace) flag. */
 export const RPMFILE_NOREPLACE = 16;
-/** rpm's %config(missingok) flag. */
-export const RPMFILE_MISSINGOK = 8;
 
 /** True for an entry rpm would not create: a %ghost, or a `file` without content. */
 export function isGhost(entry: Entry): boolean {

@@ -25,7 +25,10 @@ export interface LayoutRules {
 }
 
 /** The container shape: package `/etc` in `/usr/etc` (links), a writable `/etc` and `/var` of copies. */
-export const CONTAINER_LAYOUT: LayoutRules = { relocations: [{ from: "/etc", to: "/usr/etc" }], copies: ["/etc", "/var"] };
+export const CONTAINER_LAYOUT: LayoutRules = {
+  relocations: [{ from: "/etc", to: "/usr/etc" }],
+  copies: ["/etc", "/var"],
+};
 
 /** A plain tree: every package path as itself, every file a link. */
 export const PLAIN_LAYOUT: LayoutRules = { relocations: [], copies: [] };
@@ -48,6 +51,8 @@ export interface DirPlacement {
   mode: number;
   /** The package entry, absent for implied parents. */
   planned?: PlannedEntry;
+  /** The path is written as ISO-8859-1 bytes (see {@link PlannedEntry.latin1Path}). */
+  latin1?: boolean;
 }
 
 /** Everything to create, in order. */
@@ -60,6 +65,7 @@ export interface TreeLayout {
 
 /** Mode rpm gives directories it creates without a package entry (`%_dirperms`... rpm's default 0755). */
 const IMPLIED_DIR_MODE = 0o755;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Turns a plan into what to write: applies the relocations and copy areas, and computes the full
@@ -102,11 +108,11 @@ export function layoutTree(plan: CheckoutPlan, rules: LayoutRules, labels: reado
   const dirs: DirPlacement[] = [];
   const dirIndex = new Map<string, number>();
   const nodes: Placement[] = [];
-  const ensureDir = (path: string, planned: PlannedEntry | undefined): void => {
+  const ensureDir = (path: string, planned: PlannedEntry | undefined, latin1: boolean): void => {
     const at = dirIndex.get(path);
     if (at !== undefined) {
       if (planned !== undefined && dirs[at]!.planned === undefined) {
-        dirs[at] = { path, mode: planned.entry.mode, planned };
+        dirs[at] = { path, mode: planned.entry.mode, planned, ...(dirs[at]!.latin1 ? { latin1: true } : {}) };
       }
       return;
     }
@@ -117,16 +123,22 @@ export function layoutTree(plan: CheckoutPlan, rules: LayoutRules, labels: reado
       );
       return;
     }
-    if (path !== "/") ensureDir(parentOf(path), undefined);
     const own = planned ?? existing?.planned;
+    const bytes = own?.latin1Path ?? latin1;
+    if (path !== "/") ensureDir(parentOf(path), undefined, bytes);
     dirIndex.set(path, dirs.length);
-    dirs.push({ path, mode: own?.entry.mode ?? IMPLIED_DIR_MODE, ...(own === undefined ? {} : { planned: own }) });
+    dirs.push({
+      path,
+      mode: own?.entry.mode ?? IMPLIED_DIR_MODE,
+      ...(own === undefined ? {} : { planned: own }),
+      ...(bytes && NON_ASCII.test(path) ? { latin1: true } : {}),
+    });
   };
-  ensureDir("/", undefined);
+  ensureDir("/", undefined, false);
   for (const [path, { planned, copy }] of byPath) {
-    if (planned.entry.type === "dir") ensureDir(path, planned);
+    if (planned.entry.type === "dir") ensureDir(path, planned, planned.latin1Path ?? false);
     else {
-      ensureDir(parentOf(path), undefined);
+      ensureDir(parentOf(path), undefined, planned.latin1Path ?? false);
       nodes.push({ path, planned, copy });
     }
   }

@@ -99,7 +99,7 @@ function stringRows(header: Header, table: IndexTable, type: number, emit: Index
 
     emit(key, idx);
     if (richIndexed && key[0] === OPEN_PAREN) {
-      for (const name of richDepIndexKeys(latin1(key))) emit(fromLatin1(name), idx);
+      for (const name of richDepIndexKeys(latin1(key), header.subject)) emit(fromLatin1(name), idx);
     }
   }
 }

@@ -69,7 +69,12 @@ export function buildInstalledHeader(input: InstalledHeaderInput): InstalledHead
   const fileCount = main.count(Tag.BASENAMES);
   if (fileCount > 0 && main.count(Tag.PREFIXES) > 0 && !main.has(Tag.INSTPREFIXES)) {
     const prefixes = main.getRawData(Tag.PREFIXES) as Uint8Array;
-    dribbles.push({ tag: Tag.INSTPREFIXES, type: TagType.STRING_ARRAY, count: main.count(Tag.PREFIXES), data: prefixes });
+    dribbles.push({
+      tag: Tag.INSTPREFIXES,
+      type: TagType.STRING_ARRAY,
+      count: main.count(Tag.PREFIXES),
+      data: prefixes,
+    });
   }
 
   if (fileCount > 0) {

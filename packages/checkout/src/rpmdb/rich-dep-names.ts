@@ -3,6 +3,14 @@
  * @packageDocumentation
  */
 import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm";
+import { badHeader } from "./errors.js";
+
+/**
+ * The most component keys one rich dependency may produce. `else` copies its condition's names, so nesting
+ * conditions inside conditions doubles them at every level: a short hostile string could otherwise expand
+ * exponentially (rpm itself would exhaust memory). Real dependencies produce a handful.
+ */
+export const MAX_RICH_DEP_KEYS = 4096;
 
 type Op = "single" | "and" | "or" | "if" | "unless" | "else" | "with" | "without";
 
@@ -16,13 +24,26 @@ class ComponentCollector {
   private neg = false;
   private readonly levelStart: number[] = [];
 
+  constructor(
+    private readonly text: string,
+    private readonly subject: string,
+  ) {}
+
+  private add(name: string): void {
+    if (this.names.length >= MAX_RICH_DEP_KEYS) {
+      const shown = this.text.length > 80 ? `${this.text.slice(0, 80)}...` : this.text;
+      throw badHeader(this.subject, `rich dependency ${shown} expands to more than ${MAX_RICH_DEP_KEYS} index keys`);
+    }
+    this.names.push(name);
+  }
+
   enter(): void {
     this.levelStart.push(this.names.length);
   }
 
   simple(name: string): void {
     if (name.length === 0 || (name.length > 7 && name.startsWith("rpmlib("))) return;
-    this.names.push((this.neg ? "!" : " ") + name);
+    this.add((this.neg ? "!" : " ") + name);
   }
 
   op(op: Op): void {
@@ -34,7 +55,7 @@ class ComponentCollector {
       const end = this.names.length;
       for (let i = start; i < end; i++) {
         const name = this.names[i] as string;
-        this.names.push((name[0] === "!" ? " " : "!") + name.slice(1));
+        this.add((name[0] === "!" ? " " : "!") + name.slice(1));
       }
       this.neg = !this.neg;
     }
@@ -99,17 +120,19 @@ function walkGroup(node: RichDep, c: ComponentCollector): void {
  * every plain name in it except `rpmlib(...)`, prefixed with `!` when it sits in an `if`/`unless` condition,
  * sorted bytewise with duplicates removed. Empty when rpm cannot parse the dependency.
  * @param text - the dependency as stored, decoded one byte per character (latin1) so bytes survive unchanged
+ * @param subject - the package, for messages
  * @returns keys, also one byte per character
- * @example richDepIndexKeys("(foo if bar)") // ["!bar", "foo"]
+ * @throws GroveError `CHECKOUT_RPMDB_BAD_HEADER` when the dependency expands to more than {@link MAX_RICH_DEP_KEYS}
+ * @example richDepIndexKeys("(foo if bar)") // ["foo", "!bar"]
  */
-export function richDepIndexKeys(text: string): string[] {
+export function richDepIndexKeys(text: string, subject = "rich dependency"): string[] {
   let tree: RichDep;
   try {
     tree = parseRichDep(text);
   } catch {
     return [];
   }
-  const c = new ComponentCollector();
+  const c = new ComponentCollector(text, subject);
   walkGroup(tree, c);
   const sorted = [...c.names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out: string[] = [];

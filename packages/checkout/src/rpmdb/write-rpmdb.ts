@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
-import { GroveError } from "@grove/core";
+import { GroveError, isGroveError } from "@grove/core";
 import type { Database, Statement } from "sql.js";
 import { indexRows } from "./index-rows.js";
 import { buildInstalledHeader } from "./installed-header.js";
@@ -88,7 +88,7 @@ export async function buildRpmdb(
       ...(p.signatureBytes === undefined ? {} : { signatureBytes: p.signatureBytes }),
       ...(p.fileStates === undefined ? {} : { fileStates: p.fileStates }),
       installTime: p.installTime ?? installTime,
-      installTid: p.installTid ?? p.installTime ?? installTid,
+      installTid: p.installTid ?? installTid,
       installColor,
       subject: p.subject ?? `package ${i + 1}`,
     }),
@@ -99,32 +99,36 @@ export async function buildRpmdb(
   let indexRowCount = 0;
   try {
     sqlite(() => {
+      // The database lives in sql.js's memory file system until exported: no journal needed.
       db.run("PRAGMA journal_mode = OFF");
       db.run("PRAGMA synchronous = OFF");
-      db.run(CREATE_PACKAGES_SQL);
-      for (const t of INDEX_TABLES) {
-        db.run(createIndexTableSql(t));
-        for (const sql of createIndexSql(t)) db.run(sql);
-      }
       db.run("BEGIN");
+      db.run(CREATE_PACKAGES_SQL);
+      for (const t of INDEX_TABLES) db.run(createIndexTableSql(t));
       const insertPackage = db.prepare("INSERT INTO 'Packages' VALUES(?, ?)");
-      const inserts = INDEX_TABLES.map((t) => prepareIndexInsert(db, t));
       try {
-        headers.forEach(({ blob, header }, i) => {
-          const hnum = i + 1;
-          insertPackage.run([null, blob]);
-          INDEX_TABLES.forEach((t, ti) => {
-            const stmt = inserts[ti] as Statement;
+        // hnum NULL: SQLite assigns 1..n and keeps sqlite_sequence, as for rpm.
+        for (const { blob } of headers) insertPackage.run([null, blob]);
+      } finally {
+        insertPackage.free();
+      }
+      // Table by table; rows within a table come in rpm's order (by hnum, then tag value order).
+      for (const t of INDEX_TABLES) {
+        const stmt = prepareIndexInsert(db, t);
+        try {
+          headers.forEach(({ header }, i) => {
+            const hnum = i + 1;
             indexRows(header, t, (key, idx) => {
               stmt.run([key, hnum, idx]);
               indexRowCount++;
             });
           });
-        });
-      } finally {
-        insertPackage.free();
-        for (const s of inserts) s.free();
+        } finally {
+          stmt.free();
+        }
       }
+      // rpm creates the SQL indexes before inserting; building them afterwards is faster and gives the same indexes.
+      for (const t of INDEX_TABLES) for (const sql of createIndexSql(t)) db.run(sql);
       db.run("COMMIT");
     });
     const bytes = sqlite(() => db.export());
@@ -188,7 +192,7 @@ function sqlite<T>(fn: () => T): T {
   try {
     return fn();
   } catch (cause) {
-    if (cause instanceof GroveError) throw cause;
+    if (isGroveError(cause)) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new GroveError("CHECKOUT_RPMDB_SQLITE_FAILED", `SQLite failed while building the rpm database: ${message}`, {
       cause,

@@ -13,7 +13,7 @@ const COPY_FLAGS = constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE;
  * @param perm - permission bits for the copy (`& 0o777`: setuid/setgid are never applied)
  * @param mtime - modification time in seconds since the epoch, or undefined to keep "now"
  */
-export function copyFileTo(src: string, dest: string, perm: number, mtime?: number): void {
+export function copyFileTo(src: string | Buffer, dest: string | Buffer, perm: number, mtime?: number): void {
   try {
     copyFileSync(src, dest, COPY_FLAGS);
   } catch (err) {

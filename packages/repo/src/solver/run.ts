@@ -12,7 +12,8 @@ import type { Closure } from "./closure.js";
 import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
 import type { Pool } from "./pool.js";
 import { evaluate, type Formula, type RichDeps, toClauses } from "./rich.js";
-import type { Rule } from "./rule.js";
+import { type InstalledEntry, replacedBy, type UpgradeScope } from "./installed.js";
+import { type Rule, RuleKind } from "./rule.js";
 import { Sat } from "./sat.js";
 import type { SolverPackage } from "./types.js";
 
@@ -36,16 +37,14 @@ export interface RunInput<P extends SolverPackage> {
   readonly closure: Closure;
   /** Package rules, in libsolv order. */
   readonly packageRules: readonly Rule[];
-  /** One rule per installed package that must stay or be replaced. */
-  readonly updateRules: readonly Rule[];
+  /** The installed packages, with their update rules. */
+  readonly installed: readonly InstalledEntry[];
   /** One rule per request. */
   readonly jobRules: readonly Rule[];
   /** dnf best=True rules. */
   readonly bestRules: readonly Rule[];
-  /** Installed packages to upgrade (1 per solvable id), undefined when none. */
-  readonly updateMap: Uint8Array | undefined;
-  /** Upgrade candidates of each installed package, by solvable id. */
-  readonly updateCandidates: ReadonlyMap<number, readonly number[]>;
+  /** What the upgrade request covers, undefined when there is none. */
+  readonly scope: UpgradeScope | undefined;
   /** Install weak dependencies. */
   readonly weakDeps: boolean;
   /** Receives a line per solver step, for debugging. */
@@ -79,6 +78,9 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   private recommendsIndex = -1;
   private readonly installedIds: number[];
   private watched = false;
+  private installedPos = 0;
+  private readonly noupdate: Uint8Array;
+  private readonly problemDisabled = new Set<Rule>();
 
   /** @param input - rules and settings */
   constructor(input: RunInput<P>) {
@@ -86,11 +88,17 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     this.pool = input.pool as unknown as Pool<SolverPackage>;
     this.sat = new Sat(input.pool.count);
     this.decision = this.sat.decision;
-    this.scanRules = [...input.packageRules, ...input.updateRules, ...input.jobRules, ...input.bestRules];
+    this.scanRules = [
+      ...input.packageRules,
+      ...input.installed.map((entry) => entry.update),
+      ...input.jobRules,
+      ...input.bestRules,
+    ];
     this.allRules = this.scanRules;
     this.recommendsMap = new Uint8Array(input.pool.count + 1);
     this.suggestsMap = new Uint8Array(input.pool.count + 1);
-    this.installedIds = input.closure.ids.filter((id) => input.pool.isInstalled(id));
+    this.installedIds = input.installed.map((entry) => entry.id);
+    this.noupdate = new Uint8Array(input.pool.count + 1);
   }
 
   /**
@@ -181,6 +189,8 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     sat.reset();
     this.branches = [];
     this.recommendsIndex = -1;
+    this.installedPos = 0;
+    this.applyPolicy();
     if (!this.watched) {
       sat.watchAll(this.allRules);
       this.watched = true;
@@ -226,7 +236,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
       }
       if (satisfied || dq.length === 0) continue;
       if (dq.length > 1 && this.installedIds.length > 0) {
-        const updating = dq.some((id) => this.pool.isInstalled(id) && this.input.updateMap?.[id] === 1);
+        const updating = dq.some((id) => this.pool.isInstalled(id) && this.input.scope?.updateMap[id] === 1);
         if (!updating) {
           const installed = dq.filter((id) => this.pool.isInstalled(id));
           if (installed.length > 0) dq = installed;
@@ -246,26 +256,112 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     return level;
   }
 
+  /**
+   * libsolv's `resolve_installed`: in passes (0: packages an upgrade covers, 1: keep the others, 2: update
+   * what could not be kept), install the best of each package's update candidates or keep it.
+   */
   private resolveInstalled(startLevel: number): number {
     let level = startLevel;
-    for (let i = 0; i < this.installedIds.length; i++) {
-      const id = this.installedIds[i] as number;
-      if (this.decision[id] !== 0) continue;
-      const before = level;
-      if (this.input.updateMap?.[id] === 1) {
-        const candidates = this.input.updateCandidates.get(id) ?? [];
-        if (candidates.some((c) => (this.decision[c] as number) > 0)) continue;
-        const dq = candidates.filter((c) => this.decision[c] === 0);
-        if (dq.length > 0) {
-          level = this.selectAndInstall(level, dq, DecisionReason.dependency);
-        } else level = this.setPropagateLearn(level, id, DecisionReason.dependency);
-      } else level = this.setPropagateLearn(level, id, DecisionReason.dependency);
-      if (level <= before) {
-        if (level < startLevel) return level;
-        i = -1;
+    const entries = this.input.installed;
+    const count = entries.length;
+    const scope = this.input.scope;
+    const decision = this.decision;
+    let installedPos = this.installedPos;
+    const startPass = scope !== undefined ? 0 : 1;
+    for (let pass = startPass; pass < 3; ) {
+      let needPass2 = false;
+      const passLevel = level;
+      let i = installedPos;
+      let n = 0;
+      for (; n < count; i++, n++) {
+        if (i === count) i = 0;
+        const entry = entries[i] as InstalledEntry;
+        const id = entry.id;
+        if ((decision[id] as number) > 0) continue;
+        if (pass === 0 && scope?.updateMap[id] !== 1) continue;
+        const lits: readonly number[] = !entry.update.disabled
+          ? Array.from(entry.update.lits)
+          : entry.featureCandidates.length > 0
+            ? [id, ...entry.featureCandidates]
+            : Array.from(entry.update.lits);
+        const before = level;
+        if (this.noupdate[id] !== 1 && ((decision[id] as number) < 0 || scope?.updateMap[id] === 1)) {
+          if (pass === 1) {
+            needPass2 = true;
+            continue;
+          }
+          let dq: number[] = [];
+          for (const lit of lits) {
+            const d = decision[lit] as number;
+            if (d > 0) {
+              dq = [];
+              break;
+            }
+            if (d === 0) dq.push(lit);
+          }
+          const targets = scope?.targets.get(id);
+          if (targets !== undefined) dq = dq.filter((candidate) => targets.has(candidate));
+          if (dq.length > 0) {
+            level = this.selectAndInstall(level, dq, DecisionReason.dependency);
+            if (level <= before) {
+              if (level < passLevel) break;
+              if (level < before) n = 0;
+              i--;
+              n--;
+              continue;
+            }
+          }
+        }
+        if (decision[id] === 0) {
+          this.input.trace?.(`keep ${this.pool.nevra(id)}`);
+          level = this.setPropagateLearn(level, id, DecisionReason.dependency);
+          if (level <= before) {
+            if (level < passLevel) break;
+            if (level < before) n = 0;
+            i--;
+            n--;
+          }
+        }
       }
+      if (n < count) {
+        installedPos = i;
+        if (level < startLevel) break;
+        pass = startPass;
+        continue;
+      }
+      installedPos = 0;
+      pass++;
+      if (pass === 2 && !needPass2) break;
     }
+    this.installedPos = installedPos;
     return level;
+  }
+
+  /**
+   * libsolv's `solver_disablepolicyrules`: a request that installs a package replacing an installed one (same
+   * name or obsoleted, for every candidate of the request) switches that package's update rule off.
+   */
+  private applyPolicy(): void {
+    const pool = this.input.pool;
+    this.noupdate.fill(0);
+    for (const rule of this.input.jobRules) {
+      if (rule.disabled) continue;
+      if (Array.from(rule.lits).some((id) => pool.isInstalled(id))) continue;
+      let common: Set<number> | undefined;
+      for (const id of rule.lits) {
+        const replaced = new Set(replacedBy(pool, id));
+        common = common === undefined ? replaced : new Set([...common].filter((p) => replaced.has(p)));
+        if (common.size === 0) break;
+      }
+      for (const id of common ?? []) this.noupdate[id] = 1;
+    }
+    for (const entry of this.input.installed) {
+      entry.update.disabled = this.problemDisabled.has(entry.update) || this.noupdate[entry.id] === 1;
+    }
+    for (const rule of this.input.bestRules) {
+      if (rule.kind !== RuleKind.bestUpdate) continue;
+      rule.disabled = this.problemDisabled.has(rule) || this.noupdate[rule.source] === 1;
+    }
   }
 
   private resolveDependencies(startLevel: number): number {
@@ -511,8 +607,12 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     if (culprits.length === 0) return -1;
     // As libsolv: a problem with a request (its job or best rule) disables the whole request.
     const jobs = new Set(culprits.filter((rule) => rule.job >= 0).map((rule) => rule.job));
-    for (const rule of culprits) rule.disabled = true;
-    for (const rule of [...this.input.jobRules, ...this.input.bestRules]) if (jobs.has(rule.job)) rule.disabled = true;
+    const disable = (rule: Rule): void => {
+      rule.disabled = true;
+      this.problemDisabled.add(rule);
+    };
+    for (const rule of culprits) disable(rule);
+    for (const rule of [...this.input.jobRules, ...this.input.bestRules]) if (jobs.has(rule.job)) disable(rule);
     this.sat.reset();
     return 0;
   }

@@ -3,8 +3,8 @@
  * @packageDocumentation
  */
 import { GroveError } from "@grove/core";
-import { compareEVR } from "@grove/rpm";
 import { computeClosure } from "./closure.js";
+import { findUpdaters, type InstalledEntry, type UpgradeScope, updateRule, upgradeScope, upgradeSelection } from "./installed.js";
 import { buildPackageRules } from "./package-rules.js";
 import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
 import { Pool } from "./pool.js";
@@ -27,8 +27,9 @@ export const DEFAULT_SOLVE_ARCH = "x86_64";
  * self-provides; file dependencies (primary files, then the repositories' full file lists on demand); rich
  * dependencies; Conflicts; Obsoletes matched against package names; one package per name; only the machine
  * arch and noarch; candidates ranked by repository priority, then version, then repository cost; Recommends
- * and Supplements installed when `weakDeps` is on. The search is complete (CDCL over the rules of every
- * package the request can reach): when a solution exists it is found.
+ * and Supplements installed when `weakDeps` is on. Installed packages stay unless replaced by an update, and
+ * an upgrade takes the best versions of the installed names. The search is complete (CDCL over the rules of
+ * every package the request can reach): when a solution exists it is found.
  *
  * @param input - repositories, installed packages, the request and options
  * @returns the transaction
@@ -62,16 +63,18 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
     });
   }
 
-  const updateMap = updateMapFor(pool, input.upgrade === true, upgradeMatches);
-  const updateCandidates = new Map<number, number[]>();
-  for (let id = 1; id < pool.firstAvailable; id++) updateCandidates.set(id, findUpdates(pool, id));
-
+  const scope = upgradeScopeFor(pool, input.upgrade === true, upgradeMatches);
+  // dnf allows downgrades whenever the request installs something.
+  const allowDowngrade = specs.length > 0;
   const selectors = matches.flatMap((match) => (match as SpecMatch).selectors.map((ids) => ({ match, ids })));
   const roots = new Set<number>();
   for (const { ids } of selectors) for (const id of ids) roots.add(id);
+  const featureCandidates = new Map<number, number[]>();
   for (let id = 1; id < pool.firstAvailable; id++) {
+    const candidates = findUpdaters(pool, id, true, true);
+    featureCandidates.set(id, candidates);
     roots.add(id);
-    if (updateMap?.[id] === 1) for (const candidate of updateCandidates.get(id) ?? []) roots.add(candidate);
+    for (const candidate of candidates) roots.add(candidate);
   }
 
   let rich: RichDeps<P>;
@@ -82,16 +85,12 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
   } while (await loadPendingFilelists(pool));
 
   const packageRules = buildPackageRules(pool, rich, closure);
-  const updateRules: Rule[] = [];
+  const installed: InstalledEntry[] = [];
   for (let id = 1; id < pool.firstAvailable; id++) {
-    const others = new Set<number>();
-    for (const other of pool.named(pool.nameOf(id))) {
-      if (other !== id && !pool.isInstalled(other) && closure.member[other] === 1) others.add(other);
-    }
-    for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.nameOf(id)))) {
-      if (closure.member[other] === 1) others.add(other);
-    }
-    updateRules.push(new Rule(Int32Array.from([id, ...[...others].sort((a, b) => a - b)]), RuleKind.update, { source: id }));
+    const feature = featureCandidates.get(id) ?? [];
+    // A package no repository has (an orphan) is kept: its rule is just itself.
+    const updaters = feature.length === 0 ? [] : findUpdaters(pool, id, false, allowDowngrade);
+    installed.push({ id, update: updateRule(id, updaters), featureCandidates: feature });
   }
 
   const policy: PolicyContext = {
@@ -114,28 +113,17 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
       bestRules.push(new Rule(Int32Array.from(bestIds.sort((a, b) => a - b)), RuleKind.best, { job }));
     }
   });
-  if (best && updateMap !== undefined) {
-    for (let id = 1; id < pool.firstAvailable; id++) {
-      if (updateMap[id] !== 1) continue;
-      const candidates = (updateCandidates.get(id) ?? []).filter((c) => closure.member[c] === 1);
-      if (candidates.length === 0) continue;
-      filterUnwanted(policy, candidates, PolicyMode.recommend);
-      bestRules.push(
-        new Rule(Int32Array.from(candidates.sort((a, b) => a - b)), RuleKind.bestUpdate, { source: id }),
-      );
-    }
-  }
+  if (best && scope !== undefined) bestRules.push(...bestUpdateRules(pool, policy, installed, scope));
 
   const run = new Run({
     pool,
     rich,
     closure,
     packageRules,
-    updateRules,
+    installed,
     jobRules,
     bestRules,
-    updateMap,
-    updateCandidates,
+    scope,
     weakDeps,
     trace: input.trace,
   });
@@ -149,37 +137,53 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
   return buildTransaction(pool, (id) => (run.decision[id] as number) > 0, reasons);
 }
 
-/** The installed packages to upgrade: all of them, or those whose names the upgrade specs matched. */
-function updateMapFor<P extends SolverPackage>(
+/** The scope of the upgrade request: everything installed, or what the upgrade specs matched. */
+function upgradeScopeFor<P extends SolverPackage>(
   pool: Pool<P>,
   all: boolean,
   matches: readonly (SpecMatch | undefined)[],
-): Uint8Array | undefined {
-  if (pool.firstAvailable === 1) return undefined;
-  if (!all && matches.length === 0) return undefined;
-  const map = new Uint8Array(pool.count + 1);
+): UpgradeScope | undefined {
+  if (pool.firstAvailable === 1 || (!all && matches.length === 0)) return undefined;
+  const selection = new Set<number>();
   if (all) {
-    map.fill(1, 1, pool.firstAvailable);
-    return map;
+    const everything: number[] = [];
+    for (let id = 1; id <= pool.count; id++) if (pool.installable(id)) everything.push(id);
+    for (const id of upgradeSelection(pool, everything, true)) selection.add(id);
+  } else {
+    for (const match of matches) {
+      const ids = (match as SpecMatch).selectors.flat();
+      const justName = ids.every((id) => pool.nameOf(id) === (match as SpecMatch).spec);
+      for (const id of upgradeSelection(pool, ids, justName)) selection.add(id);
+    }
   }
-  const names = new Set<string>();
-  for (const match of matches) for (const ids of match?.selectors ?? []) for (const id of ids) names.add(pool.nameOf(id));
-  for (let id = 1; id < pool.firstAvailable; id++) if (names.has(pool.nameOf(id))) map[id] = 1;
-  return map;
+  return upgradeScope(pool, selection);
 }
 
-/** Newer versions of installed package `id` (same name, same arch or noarch) and packages obsoleting it. */
-function findUpdates<P extends SolverPackage>(pool: Pool<P>, id: number): number[] {
-  const out = new Set<number>();
-  const arch = pool.pkg(id).arch;
-  for (const other of pool.named(pool.nameOf(id))) {
-    if (pool.isInstalled(other)) continue;
-    const otherArch = pool.pkg(other).arch;
-    if (otherArch !== arch && otherArch !== "noarch" && arch !== "noarch") continue;
-    if (compareEVR(pool.evrOf(other), pool.evrOf(id)) > 0) out.add(other);
+/**
+ * dnf best=True for upgrades (libsolv's best update rules): each installed package covered must end up as one
+ * of the best of its update candidates (itself included, when nothing is better).
+ */
+function bestUpdateRules<P extends SolverPackage>(
+  pool: Pool<P>,
+  policy: PolicyContext,
+  installed: readonly InstalledEntry[],
+  scope: UpgradeScope,
+): Rule[] {
+  const rules: Rule[] = [];
+  for (const entry of installed) {
+    if (scope.bestMap[entry.id] !== 1) continue;
+    const targets = scope.targets.get(entry.id);
+    const inTargets = (id: number): boolean => targets === undefined || targets.has(id);
+    const fromUpdate = Array.from(entry.update.lits).filter(inTargets);
+    filterUnwanted(policy, fromUpdate, PolicyMode.recommend);
+    const fromFeature = [entry.id, ...entry.featureCandidates].filter(inTargets);
+    filterUnwanted(policy, fromFeature, PolicyMode.recommend);
+    const lits = [...fromUpdate];
+    for (const id of fromFeature) if (!lits.includes(id)) lits.push(id);
+    if (lits.length === 0) continue;
+    rules.push(new Rule(Int32Array.from(lits), RuleKind.bestUpdate, { source: entry.id }));
   }
-  for (const other of pool.obsoletersOf(id, pool.obsoletingName(pool.nameOf(id)))) out.add(other);
-  return [...out].sort((a, b) => a - b);
+  return rules;
 }
 
 /** Ask the repositories' full file lists about the paths looked up so far; false when there were none. */

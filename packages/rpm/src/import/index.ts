@@ -16,3 +16,10 @@ export {
   rpmRefName,
 } from "./import-rpm.js";
 export { UNRESOLVED_ID } from "./rpm-entries.js";
+export {
+  DEFAULT_IMPORT_CONCURRENCY,
+  type ImportRpmFileItem,
+  type ImportRpmFilesOptions,
+  type ImportRpmFilesOutcome,
+  importRpmFiles,
+} from "./import-rpm-files.js";

@@ -31,10 +31,28 @@ export interface PayloadDigestOptions {
 }
 
 /**
+ * Whether the uncompressed archive must be hashed for PAYLOADDIGESTALT. rpm treats PAYLOADDIGEST and
+ * PAYLOADDIGESTALT as alternatives: a failure of one is forgiven when the other matches. The uncompressed
+ * digest can change the verdict only when there is no PAYLOADDIGEST, or when nothing else covers the
+ * compressed bytes: with SIGMD5 (md5 of header + compressed payload) present, a payload whose compressed
+ * bytes differ fails SIGMD5 in rpm whatever PAYLOADDIGESTALT says. So a package carrying both PAYLOADDIGEST
+ * and SIGMD5 (every rpm 4.14+ v4 package) skips that extra SHA-256 pass over the whole archive. The one
+ * verdict that differs from rpm's: compressed bytes that match SIGMD5 but not the header's own PAYLOADDIGEST
+ * (a header built wrong, not a damaged payload) fail here even if PAYLOADDIGESTALT would match.
+ * When the payload is not compressed both digests cover the same bytes and share one hash.
+ */
+export function needsUncompressedDigest(expected: ExpectedPayloadDigests, sameStream: boolean): boolean {
+  const digest = expected.payloadDigest;
+  if (digest?.uncompressed === undefined) return false;
+  return sameStream || digest.compressed === undefined || expected.legacyMd5 === undefined;
+}
+
+/**
  * Hashes the compressed and the decompressed payload as they stream, for the digests the header declares,
  * and compares them at the end with rpm's rules: SIGMD5 must match; PAYLOADDIGEST and PAYLOADDIGESTALT are
  * alternatives (rpm accepts a package whose payload was recompressed as long as the digest of the
- * uncompressed archive still matches, and the other way round).
+ * uncompressed archive still matches, and the other way round; see {@link needsUncompressedDigest} for
+ * when the uncompressed side is hashed at all).
  */
 export class PayloadDigests {
   private readonly compressed: Check | undefined;
@@ -66,7 +84,7 @@ export class PayloadDigests {
         source: compressedSource(digest.algorithm),
       };
     }
-    if (digest?.uncompressed !== undefined) {
+    if (digest?.uncompressed !== undefined && needsUncompressedDigest(expected, options.sameStream)) {
       let source: Check["source"];
       if (options.sameStream && this.compressed !== undefined) {
         source = this.compressed.source;

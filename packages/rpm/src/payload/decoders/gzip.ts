@@ -1,7 +1,7 @@
 import { createGunzip, type ZlibOptions } from "node:zlib";
 import { throughNodeTransform } from "./node-transform.js";
 
-/** zlib output chunk size: 128 KiB instead of the 16 KiB default doubles throughput (see docs/dependencies.md). */
+/** zlib output chunk size; the 16 KiB default costs up to half the throughput (docs/dependencies.md). */
 const GUNZIP_CHUNK_SIZE = 1 << 20;
 
 /** Decoded bytes zlib may run ahead of the consumer, so inflating (thread pool) overlaps with hashing. */

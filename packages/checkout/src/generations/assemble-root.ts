@@ -1,0 +1,351 @@
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { type Entry, GroveError, type JsonValue, type Store } from "@grove/core";
+import { type CheckoutResult, type CheckoutStats, checkoutCommits } from "../checkout-commits.js";
+import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
+import { buildCheckoutPlan } from "../plan/build-plan.js";
+import { assertSafeEntry } from "../plan/entry-checks.js";
+import { depthOf, isUnder } from "../plan/tree-path.js";
+import { installRootRpmdb, type RootRpmdbResult } from "../root-rpmdb.js";
+import { readCommitsForCheckout } from "../store/read-commits.js";
+import type { CheckoutCommit, CheckoutWarning, DirMode, ManifestRecord, PlannedEntry } from "../types.js";
+import { applyDirModes } from "../write/dir-modes.js";
+import { removeTree } from "../write/remove-tree.js";
+import { pointRootAt } from "./activate.js";
+import {
+  type GenerationPackage,
+  type GenerationState,
+  type RepoSnapshot,
+  readGenerationStateFile,
+  writeJsonAtomic,
+} from "./generation-state.js";
+import {
+  buildingDir,
+  defaultsFile,
+  generationDir,
+  generationRef,
+  manifestFile,
+  type RootLayout,
+  rootLayout,
+  stateFile,
+} from "./grove-layout.js";
+import { cleanLeftovers } from "./remove-generation.js";
+import { withRootLock } from "./root-lock.js";
+import { scanRoot } from "./scan-root.js";
+
+/** The writable areas merged three ways on upgrade. */
+const MERGED_AREAS = ["/etc", "/var"] as const;
+
+/** Options of {@link assembleRoot}. */
+export interface AssembleOptions {
+  /** The root's name (`roots/NAME`). */
+  name: string;
+  /** The packages, in install order, each already imported (its commit in the store). */
+  packages: readonly GenerationPackage[];
+  /** What was asked for, recorded for upgrades (caller-defined JSON, e.g. `{"packages":["apache2"]}`). */
+  request?: JsonValue;
+  /** The repositories the packages were solved from, with their metadata revisions. */
+  repos?: readonly RepoSnapshot[];
+  /**
+   * Merge `/etc` and `/var` three ways from the current generation (default `"current"`), or start
+   * from the packages' defaults (`"none"`).
+   */
+  mergeFrom?: "current" | "none";
+  /** Write the rpmdb (default true). */
+  rpmdb?: boolean;
+  /** Copy every file instead of hard-linking. */
+  copyAll?: boolean;
+  /** Called as the assembly moves through its phases (for progress display). */
+  onPhase?: (phase: AssemblePhase) => void;
+}
+
+/** Phases of {@link assembleRoot}, in order. */
+export type AssemblePhase = "lock" | "checkout" | "merge" | "rpmdb" | "record" | "activate";
+
+/** Three-way merge reports of a new generation's writable areas. */
+export interface GenerationMerge {
+  /** The generation merged from. */
+  from: number;
+  /** `/etc`. */
+  etc: AreaMergeReport;
+  /** `/var`. */
+  var: AreaMergeReport;
+}
+
+/** What {@link assembleRoot} built. */
+export interface AssembleResult {
+  /** Root name. */
+  name: string;
+  /** The new generation's number. */
+  generation: number;
+  /** The new generation's tree (`<dir>/roots/NAME.G`). */
+  path: string;
+  /** The root's symlink (`<dir>/roots/NAME`), now pointing at it. */
+  link: string;
+  /** The generation that was current before, if any. */
+  previous: number | undefined;
+  /** The packages installed. */
+  packages: GenerationPackage[];
+  /** The root commit recorded under ref `roots/NAME/G`. */
+  rootCommit: string;
+  /** Checkout counters and timings. */
+  stats: CheckoutStats;
+  /** Checkout decisions worth telling. */
+  warnings: CheckoutWarning[];
+  /** Metadata not applied on disk (also in `state/roots/NAME/G.manifest.json`). */
+  manifest: ManifestRecord[];
+  /** The `/etc` and `/var` merges, when there was a previous generation. */
+  merge: GenerationMerge | undefined;
+  /** The rpmdb step, unless disabled. */
+  rpmdb: RootRpmdbResult | undefined;
+  /** Milliseconds per phase (lock wait, checkout, merge, rpmdb, record, activate). */
+  timings: Record<AssemblePhase, number>;
+  /** Total milliseconds, lock wait included. */
+  elapsedMs: number;
+}
+
+/**
+ * Assembles a new generation of root `name` from package commits and makes it current:
+ * 1. takes the root's lock (two processes assembling one root run one after the other) and the
+ *    store's shared lock (no gc meanwhile), and clears leftovers of interrupted runs;
+ * 2. checks the packages out into `roots/.NAME.G.tmp` (hard links; `/etc` at `/usr/etc` plus a
+ *    writable `/etc` and `/var` of copies; see {@link checkoutCommits});
+ * 3. merges `/etc` and `/var` three ways with the current generation ({@link mergeArea});
+ * 4. installs the rpmdb (a copy), applies directory modes;
+ * 5. records the generation: root commit + ref `roots/NAME/G` (keeps the package commits from gc),
+ *    `state/roots/NAME/G.json` (the lockfile) and the manifest;
+ * 6. renames the tree to `roots/NAME.G` and swaps the symlink `roots/NAME` to it atomically.
+ * A failure removes the partial tree; a kill leaves it under its temporary name (removed by the next
+ * run). Either way the previous generation stays current and complete.
+ * @param store - the store holding the package commits (its directory is the grove directory)
+ * @param options - name, packages, request and repos to record, merge and rpmdb options
+ */
+export async function assembleRoot(store: Store, options: AssembleOptions): Promise<AssembleResult> {
+  const started = performance.now();
+  const layout = rootLayout(store.dir, options.name);
+  const packages = options.packages.map(copyPackage);
+  const timings: Record<AssemblePhase, number> = { lock: 0, checkout: 0, merge: 0, rpmdb: 0, record: 0, activate: 0 };
+  let phase: AssemblePhase = "lock";
+  let phaseStart = started;
+  const enter = (next: AssemblePhase) => {
+    const now = performance.now();
+    timings[phase] += now - phaseStart;
+    phase = next;
+    phaseStart = now;
+    options.onPhase?.(next);
+  };
+  options.onPhase?.("lock");
+  return withRootLock(store, layout, () =>
+    store.withLock(async () => {
+      mkdirSync(layout.rootsDir, { recursive: true });
+      mkdirSync(layout.stateDir, { recursive: true });
+      const scan = await cleanLeftovers(store, layout, scanRoot(layout));
+      const generation = scan.highest + 1;
+      const previous = scan.current !== undefined && scan.trees.has(scan.current) ? scan.current : undefined;
+      const building = buildingDir(layout, generation);
+      let recorded = false;
+      try {
+        enter("checkout");
+        const commits = toCheckoutCommits(
+          readCommitsForCheckout(
+            store,
+            packages.map((p) => p.commitId),
+          ),
+          packages,
+        );
+        const checkout = checkoutCommits(store, commits, building, {
+          applyDirModes: false,
+          copyAll: options.copyAll ?? false,
+        });
+        let merge: GenerationMerge | undefined;
+        const dirModes: DirMode[] = [...checkout.dirModes];
+        if (previous !== undefined && (options.mergeFrom ?? "current") === "current") {
+          enter("merge");
+          merge = mergeFromGeneration(store, layout, previous, checkout, building);
+          dirModes.push(...merge.etc.dirModes, ...merge.var.dirModes);
+        }
+        let rpmdb: RootRpmdbResult | undefined;
+        if (options.rpmdb ?? true) {
+          enter("rpmdb");
+          rpmdb = await installRootRpmdb(store, building, packages);
+        }
+        applyDirModes(deepestFirst(dirModes));
+
+        enter("record");
+        const rootCommit = await store.writeCommit({
+          version: 1,
+          entries: [],
+          metadata: { kind: "root", name: layout.name, generation, packages: packages.length },
+          references: packages.map((p) => p.commitId),
+        });
+        const state: GenerationState = {
+          format: "grove-root-generation",
+          version: 1,
+          name: layout.name,
+          generation,
+          createdAt: new Date().toISOString(),
+          previous: previous ?? null,
+          request: options.request ?? null,
+          repos: (options.repos ?? []).map((r) => ({ ...r })),
+          packages,
+          rootCommit,
+          stats: {
+            linked: checkout.stats.linked,
+            copied: checkout.stats.copied + checkout.stats.copiedFallback,
+            dirs: checkout.stats.dirs,
+            symlinks: checkout.stats.symlinks,
+            bytesLinked: checkout.stats.bytesLinked,
+            bytesCopied: checkout.stats.bytesCopied,
+            elapsedMs: Math.round(performance.now() - started),
+          },
+          details: details(checkout.warnings, merge, rpmdb),
+        };
+        recorded = true;
+        writeJsonAtomic(manifestFile(layout, generation), checkout.manifest);
+        writeJsonAtomic(defaultsFile(layout, generation), areaDefaults(checkout.entries));
+        writeJsonAtomic(stateFile(layout, generation), state);
+        await store.setRef(generationRef(layout.name, generation), rootCommit);
+
+        enter("activate");
+        const finalDir = generationDir(layout, generation);
+        renameSync(building, finalDir);
+        pointRootAt(layout, generation);
+        timings.activate += performance.now() - phaseStart;
+        return {
+          name: layout.name,
+          generation,
+          path: finalDir,
+          link: layout.link,
+          previous,
+          packages,
+          rootCommit,
+          stats: checkout.stats,
+          warnings: checkout.warnings,
+          manifest: checkout.manifest,
+          merge,
+          rpmdb,
+          timings,
+          elapsedMs: performance.now() - started,
+        };
+      } catch (err) {
+        removeTree(building);
+        if (recorded) await cleanLeftovers(store, layout, scanRoot(layout));
+        throw err;
+      }
+    }),
+  );
+}
+
+function copyPackage(p: GenerationPackage): GenerationPackage {
+  if (typeof p?.nevra !== "string" || typeof p.commitId !== "string" || typeof p.sha256 !== "string") {
+    throw new GroveError(
+      "CHECKOUT_BAD_PACKAGE",
+      `a package to assemble lacks nevra, sha256 or commitId: ${JSON.stringify(p)}`,
+    );
+  }
+  return { nevra: p.nevra, sha256: p.sha256, commitId: p.commitId, ...(p.repo === undefined ? {} : { repo: p.repo }) };
+}
+
+function toCheckoutCommits(
+  commits: ReturnType<typeof readCommitsForCheckout>,
+  packages: readonly GenerationPackage[],
+): CheckoutCommit[] {
+  return commits.map((commit, i) => ({ id: packages[i]!.commitId, commit, label: packages[i]!.nevra }));
+}
+
+/** Merges `/etc` and `/var` of generation `previous` into the tree being built. */
+function mergeFromGeneration(
+  store: Store,
+  layout: RootLayout,
+  previous: number,
+  checkout: CheckoutResult,
+  building: string,
+): GenerationMerge {
+  const oldDefaults =
+    readAreaDefaults(defaultsFile(layout, previous)) ?? oldDefaultsFromCommits(store, layout, previous);
+  const newDefaults = areaDefaults(checkout.entries);
+  const reports = MERGED_AREAS.map((area) =>
+    mergeArea({
+      area,
+      oldRoot: generationDir(layout, previous),
+      newRoot: building,
+      oldDefaults: defaultsUnder(oldDefaults, area),
+      newDefaults: defaultsUnder(newDefaults, area),
+    }),
+  );
+  return { from: previous, etc: reports[0]!, var: reports[1]! };
+}
+
+/** The packages' entries in the merged areas, by path (what `G.defaults.json` holds). */
+function areaDefaults(entries: ReadonlyMap<string, PlannedEntry>): Record<string, Entry> {
+  const out: Record<string, Entry> = {};
+  for (const [p, planned] of entries) {
+    if (MERGED_AREAS.some((area) => isUnder(p, area))) out[p] = planned.entry;
+  }
+  return out;
+}
+
+/** Reads `G.defaults.json`; `undefined` when missing or unreadable (the caller rebuilds it from the commits). */
+function readAreaDefaults(file: string): Record<string, Entry> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const out = value as Record<string, Entry>;
+    for (const e of Object.values(out)) assertSafeEntry(e, file);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The old defaults from the previous generation's package commits (when its defaults file is missing). */
+function oldDefaultsFromCommits(store: Store, layout: RootLayout, previous: number): Record<string, Entry> {
+  const old = readGenerationStateFile(stateFile(layout, previous));
+  const oldCommits = toCheckoutCommits(
+    readCommitsForCheckout(
+      store,
+      old.packages.map((p) => p.commitId),
+    ),
+    old.packages,
+  );
+  return areaDefaults(buildCheckoutPlan(oldCommits).entries);
+}
+
+function defaultsUnder(entries: Record<string, Entry>, area: string): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  for (const [p, entry] of Object.entries(entries)) if (isUnder(p, area)) out.set(p, entry);
+  return out;
+}
+
+function deepestFirst(dirModes: DirMode[]): DirMode[] {
+  return dirModes
+    .map((d, i) => ({ d, i, depth: typeof d.path === "string" ? depthOf(d.path) : depthOf(d.path.toString("latin1")) }))
+    .sort((a, b) => b.depth - a.depth || a.i - b.i)
+    .map((x) => x.d);
+}
+
+/** What the state file keeps beyond the lockfile: warnings, merge summary, rpmdb key. */
+function details(
+  warnings: readonly CheckoutWarning[],
+  merge: GenerationMerge | undefined,
+  rpmdb: RootRpmdbResult | undefined,
+): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {
+    warnings: warnings.slice(0, 100).map((w) => ({ kind: w.kind, path: w.path, message: w.message })),
+  };
+  if (merge !== undefined) {
+    const summary = (r: AreaMergeReport) => ({
+      kept: r.kept,
+      updated: r.updated.length,
+      replaced: r.replaced,
+      added: r.added.length,
+      removed: r.removed.length,
+      rpmnew: r.rpmnew,
+      rpmsave: r.rpmsave,
+      rpmorig: r.rpmorig,
+      skipped: r.skipped,
+    });
+    out.merge = { from: merge.from, etc: summary(merge.etc), var: summary(merge.var) };
+  }
+  if (rpmdb !== undefined) out.rpmdb = { key: rpmdb.key, reused: rpmdb.reused };
+  return out;
+}
