@@ -239,9 +239,10 @@ export function parseTransaction(output: string): Map<string, { section: string;
  *
  * @param root - the install root directory (created)
  * @param packages - the installed packages (noarch)
- * @returns the NEVRAs rpm registered (a package another one obsoletes is left out by rpm)
+ * @returns the NEVRAs rpm registered, in rpmdb order (which is dnf's installed order); a package another one
+ *   obsoletes is left out by rpm
  */
-export async function makeInstalledRoot(root: string, packages: readonly SolverPackage[]): Promise<Set<string>> {
+export async function makeInstalledRoot(root: string, packages: readonly SolverPackage[]): Promise<string[]> {
   const top = path.join(root, "..", `${path.basename(root)}-rpmbuild`);
   mkdirSync(path.join(top, "SPECS"), { recursive: true });
   mkdirSync(root, { recursive: true });
@@ -278,12 +279,10 @@ export async function makeInstalledRoot(root: string, packages: readonly SolverP
   if (rpms.length > 0) await run("rpm", ["--root", root, "-i", "--justdb", "--nodeps", "--noscripts", ...rpms]);
   rmSync(top, { recursive: true, force: true });
   const { stdout } = await run("rpm", ["--root", root, "-qa", "--qf", "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n"]);
-  return new Set(
-    stdout
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => line.replace("-0:", "-")),
-  );
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.replace("-0:", "-"));
 }
 
 const FLAG_TEXT: Record<number, string> = { 2: "<", 4: ">", 8: "=", 10: "<=", 12: ">=" };

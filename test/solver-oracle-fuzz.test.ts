@@ -150,7 +150,7 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installe
       );
       const root = path.join(base, "root");
       const registered = await makeInstalledRoot(root, system);
-      system = system.filter((p) => registered.has(nevraOf(p)));
+      system = registered.map((nevra) => system.find((p) => nevraOf(p) === nevra) as (typeof system)[number]);
       const repo = solverRepoFrom(await loadRepo(makeRepoConfig("r", { baseurl: [`file://${dir}/`] }), {}));
       const command = rnd() < 0.4 ? ["upgrade"] : rnd() < 0.5 ? ["upgrade", ...specs] : ["install", ...specs];
       for (const weakDeps of [true, false]) {

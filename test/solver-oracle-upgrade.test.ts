@@ -79,7 +79,8 @@ describe.skipIf(!haveDnf)("solver vs dnf with an installed system", () => {
       it(`${scenario.name} (weak deps ${weakDeps ? "on" : "off"})`, async () => {
         const root = path.join(tmp, `root${index}-${weakDeps}`);
         const dir = path.join(tmp, `repo${index}-${weakDeps}`);
-        await makeInstalledRoot(root, scenario.installed);
+        const order = await makeInstalledRoot(root, scenario.installed);
+        const system = order.map((nevra) => scenario.installed.find((p) => nevraOf(p) === nevra) as SolverPackage);
         writeRepo(
           dir,
           scenario.available.map((p) => ({ pkg: p })),
@@ -92,7 +93,7 @@ describe.skipIf(!haveDnf)("solver vs dnf with an installed system", () => {
         let replaced: string[] = [];
         let problems: string[][] = [];
         try {
-          const tx = await solve({ repos: [repo], installed: scenario.installed, weakDeps, ...request });
+          const tx = await solve({ repos: [repo], installed: system, weakDeps, ...request });
           grove = [...tx.install, ...tx.upgrade.map((u) => u.to), ...tx.downgrade.map((d) => d.to)].map(nevraOf).sort();
           replaced = tx.obsoleted.map((o) => nevraOf(o.package)).sort();
         } catch (err) {

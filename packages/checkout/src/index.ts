@@ -11,7 +11,6 @@ export {
   type AssemblePhase,
   type AssembleResult,
   assembleRoot,
-  type GenerationMerge,
 } from "./generations/assemble-root.js";
 export {
   type GenerationPackage,
@@ -33,6 +32,7 @@ export {
   removeRoot,
   rollbackRoot,
 } from "./generations/manage-roots.js";
+export type { GenerationMerge } from "./generations/merge-generation.js";
 export { type AreaMergeInput, type AreaMergeReport, mergeArea } from "./mutable/merge-area.js";
 export { CONTAINER_LAYOUT, type LayoutRules, PLAIN_LAYOUT, type Relocation } from "./plan/layout.js";
 export { installRootRpmdb, type RootRpmdbResult, type RpmdbInputPackage } from "./root-rpmdb.js";

@@ -8,7 +8,15 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareWithReference, objectInodes, readTree } from "./helpers/checkout-tree.js";
-import { benchOutDir, isRoot, NOBODY, removeUserDirs, runOk, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
+import {
+  benchOutDir,
+  isRoot,
+  NOBODY,
+  removeUserDirs,
+  runOk,
+  unprivilegedSkipReason,
+  userDir,
+} from "./helpers/checkout-user.js";
 
 const corpus = path.join(benchOutDir, "apache2");
 const skip = !existsSync(path.join(corpus, "corpus.json"))
@@ -44,7 +52,9 @@ describe.skipIf(skip !== "")("the apache2 corpus as one root", () => {
   beforeAll(async () => {
     work = userDir("corpus");
     store = path.join(work, "grove");
-    const [imported] = await runOk<typeof packages>(store, [{ op: "importRpms", files: rpmsOf(path.join(corpus, "Packages")) }]);
+    const [imported] = await runOk<typeof packages>(store, [
+      { op: "importRpms", files: rpmsOf(path.join(corpus, "Packages")) },
+    ]);
     packages = imported!;
     const [first, second] = await runOk<Assembled>(store, [
       { op: "assemble", name: "web", packages, rpmdb: true, request: { packages: ["apache2"] } },
@@ -70,7 +80,12 @@ describe.skipIf(skip !== "")("the apache2 corpus as one root", () => {
     }
     const want = readTree(reference);
     const got = readTree(web.path);
-    const grove = new Set(["usr/lib/sysimage", "usr/lib/sysimage/rpm", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm"]);
+    const grove = new Set([
+      "usr/lib/sysimage",
+      "usr/lib/sysimage/rpm",
+      "usr/lib/sysimage/rpm/rpmdb.sqlite",
+      "var/lib/rpm",
+    ]);
     const { differences, extra } = compareWithReference(want, got, { ignore: (rel) => grove.has(rel) });
     expect(differences).toEqual([]);
     expect(extra).toEqual([]);

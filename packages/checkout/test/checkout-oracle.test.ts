@@ -70,7 +70,12 @@ describe.skipIf(skip !== "")("checkout of real packages, as an unprivileged user
     }));
     mkdirSync(path.join(work, "roots"));
     spawnSync("chown", ["65534:65534", path.join(work, "roots")]);
-    await runOk(store, steps);
+    const results = await runOk<{ stats: { elapsedMs: number; entries: number } }>(store, steps);
+    const ms = results.map((r) => r.stats.elapsedMs);
+    console.log(
+      `checked out ${results.length} fixture packages one by one (${results.reduce((n, r) => n + r.stats.entries, 0)} entries): ` +
+        `${Math.round(ms.reduce((a, b) => a + b, 0))} ms in all, at most ${Math.round(Math.max(...ms))} ms for one`,
+    );
   }, 600_000);
 
   afterAll(removeUserDirs);

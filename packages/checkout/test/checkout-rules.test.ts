@@ -73,10 +73,22 @@ describe("shared paths", () => {
   it("refuses different content, modes, owners, types and symlink targets, naming both packages", async () => {
     const cases: Array<[Spec, Spec, string]> = [
       [{ path: "/f", type: "file", text: "one" }, { path: "/f", type: "file", text: "two" }, "different content"],
-      [{ path: "/f", type: "file", text: "x" }, { path: "/f", type: "file", text: "x", mode: 0o755 }, "mode 0644 vs 0755"],
+      [
+        { path: "/f", type: "file", text: "x" },
+        { path: "/f", type: "file", text: "x", mode: 0o755 },
+        "mode 0644 vs 0755",
+      ],
       [{ path: "/f", type: "file", text: "x" }, { path: "/f", type: "file", text: "x", user: "bin" }, "owner"],
-      [{ path: "/f", type: "file", text: "x" }, { path: "/f", type: "symlink", linkTo: "y" }, "a file in one package and a symlink"],
-      [{ path: "/f", type: "symlink", linkTo: "a" }, { path: "/f", type: "symlink", linkTo: "b" }, "symlink to a vs to b"],
+      [
+        { path: "/f", type: "file", text: "x" },
+        { path: "/f", type: "symlink", linkTo: "y" },
+        "a file in one package and a symlink",
+      ],
+      [
+        { path: "/f", type: "symlink", linkTo: "a" },
+        { path: "/f", type: "symlink", linkTo: "b" },
+        "symlink to a vs to b",
+      ],
       [{ path: "/f", type: "dir" }, { path: "/f", type: "file", text: "x" }, "a dir in one package and a file"],
     ];
     for (const [one, two, what] of cases) {
@@ -218,6 +230,30 @@ describe("paths through the tree's own symlinks", () => {
     expect(err.code).toBe("CHECKOUT_FILE_CONFLICT");
     expect(err.message).toContain("/opt/tool is a file in a-1");
   });
+});
+
+describe("another file system", () => {
+  const shm = "/dev/shm";
+  const otherDevice = existsSync(shm) && statSync(shm).dev !== statSync(tmpdir()).dev;
+  it.skipIf(!otherDevice)(
+    "copies instead of linking when the root is on another file system (EXDEV), and says so",
+    async () => {
+      const a = await pkg("a-1", [
+        { path: "/usr/bin/one", type: "file", text: "1", mode: 0o755 },
+        { path: "/usr/bin/two", type: "file", text: "2", mode: 0o700 },
+      ]);
+      const dest = mkdtempSync(path.join(shm, "grove-checkout-exdev-"));
+      try {
+        const r = checkoutCommits(store, [a], path.join(dest, "root"), { layout: "plain" });
+        expect(r.stats).toMatchObject({ linked: 0, copiedFallback: 2 });
+        expect(r.warnings.filter((w) => w.kind === "copied-instead-of-linked")).toHaveLength(1);
+        expect(readFileSync(path.join(dest, "root/usr/bin/two"), "utf8")).toBe("2");
+        expect(statSync(path.join(dest, "root/usr/bin/two")).mode & 0o7777).toBe(0o700);
+      } finally {
+        removeTree(dest);
+      }
+    },
+  );
 });
 
 describe("container layout", () => {

@@ -39,11 +39,14 @@ describe.skipIf(skip !== "")("root generations", () => {
   const current = () => readlinkSync(link());
 
   it("assembles generation 1, then 2 on upgrade, swapping roots/web and keeping both", async () => {
-    const [whoami, first, second] = await runOk<{ generation: number; path: string; previous?: number; uid?: number }>(store, [
-      { op: "whoami" },
-      { op: "assemble", name: "web", packages: v1, request: { packages: ["base"] } },
-      { op: "assemble", name: "web", packages: v2, request: { packages: ["base"] } },
-    ]);
+    const [whoami, first, second] = await runOk<{ generation: number; path: string; previous?: number; uid?: number }>(
+      store,
+      [
+        { op: "whoami" },
+        { op: "assemble", name: "web", packages: v1, request: { packages: ["base"] } },
+        { op: "assemble", name: "web", packages: v2, request: { packages: ["base"] } },
+      ],
+    );
     if (process.getuid?.() === 0) expect(whoami).toMatchObject({ uid: 65534 });
     expect(first).toMatchObject({ generation: 1 });
     expect(second).toMatchObject({ generation: 2, previous: 1 });

@@ -7,7 +7,9 @@ export const FILE_CHUNK_SIZE = 1 << 20;
 /**
  * The bytes of an open file as chunks, with the next read already under way while the consumer works on
  * the current chunk (a Node read stream only starts reading when its buffer empties, so reading and
- * processing would take turns). Every chunk owns its memory.
+ * processing would take turns). Every chunk owns its memory, a `SharedArrayBuffer`: worker threads that
+ * hash or decode the package read it in place instead of getting a copy. Chunks are never reused or
+ * written to by grove.
  * @param handle - the file, read from its start to its end
  * @param subject - the file's name, for messages
  * @param chunkSize - bytes per read
@@ -20,7 +22,7 @@ export async function* readFileChunks(
 ): AsyncGenerator<Uint8Array> {
   let position = 0;
   const readAt = async (at: number): Promise<Uint8Array> => {
-    const buffer = Buffer.allocUnsafeSlow(chunkSize);
+    const buffer = Buffer.from(new SharedArrayBuffer(chunkSize));
     try {
       const { bytesRead } = await handle.read(buffer, 0, chunkSize, at);
       return buffer.subarray(0, bytesRead);

@@ -1,21 +1,19 @@
-import { mkdirSync, readFileSync, renameSync } from "node:fs";
-import { type Entry, GroveError, type JsonValue, type Store } from "@grove/core";
-import { type CheckoutResult, type CheckoutStats, checkoutCommits } from "../checkout-commits.js";
+import { mkdirSync, renameSync } from "node:fs";
+import { GroveError, type JsonValue, type Store } from "@grove/core";
+import { type CheckoutStats, checkoutCommits } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
-import { buildCheckoutPlan } from "../plan/build-plan.js";
-import { assertSafeEntry } from "../plan/entry-checks.js";
-import { depthOf, isUnder } from "../plan/tree-path.js";
+import { depthOf } from "../plan/tree-path.js";
 import { installRootRpmdb, type RootRpmdbResult } from "../root-rpmdb.js";
 import { readCommitsForCheckout } from "../store/read-commits.js";
-import type { CheckoutCommit, CheckoutWarning, DirMode, ManifestRecord, PlannedEntry } from "../types.js";
+import type { CheckoutWarning, DirMode, ManifestRecord } from "../types.js";
 import { applyDirModes } from "../write/dir-modes.js";
 import { removeTree } from "../write/remove-tree.js";
 import { pointRootAt } from "./activate.js";
 import {
   type GenerationPackage,
   type GenerationState,
+  type GenerationStats,
   type RepoSnapshot,
-  readGenerationStateFile,
   writeJsonAtomic,
 } from "./generation-state.js";
 import {
@@ -24,16 +22,13 @@ import {
   generationDir,
   generationRef,
   manifestFile,
-  type RootLayout,
   rootLayout,
   stateFile,
 } from "./grove-layout.js";
+import { areaDefaults, type GenerationMerge, mergeFromGeneration, toCheckoutCommits } from "./merge-generation.js";
 import { cleanLeftovers } from "./remove-generation.js";
 import { withRootLock } from "./root-lock.js";
 import { scanRoot } from "./scan-root.js";
-
-/** The writable areas merged three ways on upgrade. */
-const MERGED_AREAS = ["/etc", "/var"] as const;
 
 /** Options of {@link assembleRoot}. */
 export interface AssembleOptions {
@@ -60,16 +55,6 @@ export interface AssembleOptions {
 
 /** Phases of {@link assembleRoot}, in order. */
 export type AssemblePhase = "lock" | "checkout" | "merge" | "rpmdb" | "record" | "activate";
-
-/** Three-way merge reports of a new generation's writable areas. */
-export interface GenerationMerge {
-  /** The generation merged from. */
-  from: number;
-  /** `/etc`. */
-  etc: AreaMergeReport;
-  /** `/var`. */
-  var: AreaMergeReport;
-}
 
 /** What {@link assembleRoot} built. */
 export interface AssembleResult {
@@ -188,15 +173,7 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
           repos: (options.repos ?? []).map((r) => ({ ...r })),
           packages,
           rootCommit,
-          stats: {
-            linked: checkout.stats.linked,
-            copied: checkout.stats.copied + checkout.stats.copiedFallback,
-            dirs: checkout.stats.dirs,
-            symlinks: checkout.stats.symlinks,
-            bytesLinked: checkout.stats.bytesLinked,
-            bytesCopied: checkout.stats.bytesCopied,
-            elapsedMs: Math.round(performance.now() - started),
-          },
+          stats: generationStats(checkout.stats, performance.now() - started),
           details: details(checkout.warnings, merge, rpmdb),
         };
         recorded = true;
@@ -235,6 +212,18 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
   );
 }
 
+function generationStats(stats: CheckoutStats, elapsedMs: number): GenerationStats {
+  return {
+    linked: stats.linked,
+    copied: stats.copied + stats.copiedFallback,
+    dirs: stats.dirs,
+    symlinks: stats.symlinks,
+    bytesLinked: stats.bytesLinked,
+    bytesCopied: stats.bytesCopied,
+    elapsedMs: Math.round(elapsedMs),
+  };
+}
+
 function copyPackage(p: GenerationPackage): GenerationPackage {
   if (typeof p?.nevra !== "string" || typeof p.commitId !== "string" || typeof p.sha256 !== "string") {
     throw new GroveError(
@@ -243,77 +232,6 @@ function copyPackage(p: GenerationPackage): GenerationPackage {
     );
   }
   return { nevra: p.nevra, sha256: p.sha256, commitId: p.commitId, ...(p.repo === undefined ? {} : { repo: p.repo }) };
-}
-
-function toCheckoutCommits(
-  commits: ReturnType<typeof readCommitsForCheckout>,
-  packages: readonly GenerationPackage[],
-): CheckoutCommit[] {
-  return commits.map((commit, i) => ({ id: packages[i]!.commitId, commit, label: packages[i]!.nevra }));
-}
-
-/** Merges `/etc` and `/var` of generation `previous` into the tree being built. */
-function mergeFromGeneration(
-  store: Store,
-  layout: RootLayout,
-  previous: number,
-  checkout: CheckoutResult,
-  building: string,
-): GenerationMerge {
-  const oldDefaults =
-    readAreaDefaults(defaultsFile(layout, previous)) ?? oldDefaultsFromCommits(store, layout, previous);
-  const newDefaults = areaDefaults(checkout.entries);
-  const reports = MERGED_AREAS.map((area) =>
-    mergeArea({
-      area,
-      oldRoot: generationDir(layout, previous),
-      newRoot: building,
-      oldDefaults: defaultsUnder(oldDefaults, area),
-      newDefaults: defaultsUnder(newDefaults, area),
-    }),
-  );
-  return { from: previous, etc: reports[0]!, var: reports[1]! };
-}
-
-/** The packages' entries in the merged areas, by path (what `G.defaults.json` holds). */
-function areaDefaults(entries: ReadonlyMap<string, PlannedEntry>): Record<string, Entry> {
-  const out: Record<string, Entry> = {};
-  for (const [p, planned] of entries) {
-    if (MERGED_AREAS.some((area) => isUnder(p, area))) out[p] = planned.entry;
-  }
-  return out;
-}
-
-/** Reads `G.defaults.json`; `undefined` when missing or unreadable (the caller rebuilds it from the commits). */
-function readAreaDefaults(file: string): Record<string, Entry> | undefined {
-  try {
-    const value = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-    const out = value as Record<string, Entry>;
-    for (const e of Object.values(out)) assertSafeEntry(e, file);
-    return out;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The old defaults from the previous generation's package commits (when its defaults file is missing). */
-function oldDefaultsFromCommits(store: Store, layout: RootLayout, previous: number): Record<string, Entry> {
-  const old = readGenerationStateFile(stateFile(layout, previous));
-  const oldCommits = toCheckoutCommits(
-    readCommitsForCheckout(
-      store,
-      old.packages.map((p) => p.commitId),
-    ),
-    old.packages,
-  );
-  return areaDefaults(buildCheckoutPlan(oldCommits).entries);
-}
-
-function defaultsUnder(entries: Record<string, Entry>, area: string): Map<string, Entry> {
-  const out = new Map<string, Entry>();
-  for (const [p, entry] of Object.entries(entries)) if (isUnder(p, area)) out.set(p, entry);
-  return out;
 }
 
 function deepestFirst(dirModes: DirMode[]): DirMode[] {

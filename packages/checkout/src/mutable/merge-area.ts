@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmdirSync, statSync, symlinkSync, unlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, rmdirSync, symlinkSync, unlinkSync } from "node:fs";
 import type { Entry } from "@grove/core";
 import { isGhost, RPMFILE_CONFIG, RPMFILE_NOREPLACE } from "../plan/entry-checks.js";
-import { isUnder, joinPath } from "../plan/tree-path.js";
+import { isUnder, joinPath, parentOf } from "../plan/tree-path.js";
 import type { DirMode } from "../types.js";
 import { copyFileTo } from "../write/copy-file.js";
 import { appliedDirMode } from "../write/dir-modes.js";
@@ -20,6 +20,8 @@ export interface AreaMergeInput {
   oldDefaults: ReadonlyMap<string, Entry>;
   /** The new package set's entries in the area, by path (the new defaults). */
   newDefaults: ReadonlyMap<string, Entry>;
+  /** Paths grove itself writes (e.g. `/var/lib/rpm`): left out of the merge, with everything below them. */
+  ignore?: (path: string) => boolean;
 }
 
 /** What a three-way merge of a writable area did, path by path (package-namespace paths such as `/etc/x`). */
@@ -91,23 +93,56 @@ export function mergeArea(input: AreaMergeInput): AreaMergeReport {
   };
   const area = input.area;
   const oldArea = readDiskState(input.oldRoot + area);
-  const userPaths = oldArea?.kind === "dir" ? walk(input.oldRoot, area) : [];
+  if (oldArea?.kind !== "dir") {
+    // No user area to merge (missing, or replaced by something else): the new defaults stand as they are.
+    if (oldArea !== undefined) report.skipped.push(area);
+    return report;
+  }
+  const opened: DirMode[] = [];
+  try {
+    const userPaths = walk(input.oldRoot, area, opened);
+    const originalModes = new Map(opened.map((d) => [d.path as string, d.mode]));
+    return mergeInto(input, report, userPaths, originalModes);
+  } finally {
+    for (const d of opened.reverse()) chmodSync(d.path, d.mode);
+  }
+}
+
+function mergeInto(
+  input: AreaMergeInput,
+  report: AreaMergeReport,
+  userPaths: string[],
+  originalModes: ReadonlyMap<string, number>,
+): AreaMergeReport {
+  const area = input.area;
+  const ignore = input.ignore ?? (() => false);
   const all = new Set<string>(userPaths);
   for (const p of input.oldDefaults.keys()) if (p !== area && isUnder(p, area)) all.add(p);
   for (const p of input.newDefaults.keys()) if (p !== area && isUnder(p, area)) all.add(p);
-  const ordered = [...all].sort();
+  const ordered = [...all].filter((p) => !ignore(p)).sort();
   const pruneCandidates: string[] = [];
   const userDirModes: DirMode[] = [];
+  // Everything is written only into directories known to be real in the new tree (the new defaults'
+  // directories and parents, and directories carried over), never through a symlink; and the user's
+  // side is read only at paths the walk found without following symlinks.
+  const userSet = new Set(userPaths);
+  const knownDirs = newTreeDirs(input, userDirModes);
+  const carry = (u: DiskState, target: string, p: string): boolean => {
+    const ok = carryTo(u, target, userDirModes);
+    if (ok && u.kind === "dir") knownDirs.add(p);
+    return ok;
+  };
 
   for (const p of ordered) {
-    const u = readDiskState(input.oldRoot + p);
+    const u = userSet.has(p) ? readDiskState(input.oldRoot + p) : undefined;
+    if (u !== undefined) u.mode = originalModes.get(u.path) ?? u.mode;
     const o = defaultAt(input.oldDefaults, p);
     const nRaw = input.newDefaults.get(p);
     const n = nRaw !== undefined && !isGhost(nRaw) ? nRaw : undefined;
     const decision = decide(u, o, n, nRaw !== undefined && isGhost(nRaw));
     const target = input.newRoot + p;
     if (decision === undefined) continue;
-    if (decision !== "prune-dir" && decision !== "remove-new" && decision !== "drop" && !parentIsDir(target)) {
+    if (decision !== "prune-dir" && decision !== "remove-new" && decision !== "drop" && !knownDirs.has(parentOf(p))) {
       if (u !== undefined) report.skipped.push(p);
       continue;
     }
@@ -120,7 +155,7 @@ export function mergeArea(input: AreaMergeInput): AreaMergeReport {
         break;
       case "keep-user":
         removeTree(target);
-        if (carry(u!, target, userDirModes)) report.kept.push(p);
+        if (carry(u!, target, p)) report.kept.push(p);
         else report.skipped.push(p);
         break;
       case "add-user":
@@ -131,7 +166,7 @@ export function mergeArea(input: AreaMergeInput): AreaMergeReport {
           break;
         }
         if (u!.kind === "dir" && o?.type === "dir") pruneCandidates.push(p);
-        if (carry(u!, target, userDirModes)) {
+        if (carry(u!, target, p)) {
           if (o === undefined) report.added.push(p);
         } else report.skipped.push(p);
         break;
@@ -146,16 +181,16 @@ export function mergeArea(input: AreaMergeInput): AreaMergeReport {
         }
         break;
       case "prune-dir":
-        if (carry(u!, target, userDirModes)) pruneCandidates.push(p);
+        if (carry(u!, target, p)) pruneCandidates.push(p);
         break;
       case "rpmnew":
         renameSync(target, `${target}.rpmnew`);
-        if (carry(u!, target, userDirModes)) report.rpmnew.push(p);
+        if (carry(u!, target, p)) report.rpmnew.push(p);
         else report.skipped.push(p);
         break;
       case "rpmsave":
       case "rpmorig":
-        if (carry(u!, `${target}.${decision}`, userDirModes)) report[decision].push(p);
+        if (carry(u!, `${target}.${decision}`, `${p}.${decision}`)) report[decision].push(p);
         else report.skipped.push(p);
         break;
     }
@@ -214,8 +249,31 @@ function defaultAt(defaults: ReadonlyMap<string, Entry>, p: string): Entry | und
   return e === undefined || isGhost(e) ? undefined : e;
 }
 
+/**
+ * The directories of the area that are real in the new tree: the new defaults' directories and every
+ * parent of a new default. When the packages ship nothing there, the area itself is created (with
+ * the user's mode) so that the user's files can be carried over.
+ */
+function newTreeDirs(input: AreaMergeInput, dirModes: DirMode[]): Set<string> {
+  const known = new Set<string>([parentOf(input.area)]);
+  const area = readDiskState(input.newRoot + input.area);
+  if (area === undefined) {
+    const old = readDiskState(input.oldRoot + input.area)!;
+    carryTo(old, input.newRoot + input.area, dirModes);
+  } else if (area.kind !== "dir") {
+    return known; // nothing can be written
+  }
+  known.add(input.area);
+  for (const [p, e] of input.newDefaults) {
+    if (!isUnder(p, input.area) || isGhost(e)) continue;
+    if (e.type === "dir") known.add(p);
+    for (let d = parentOf(p); d !== input.area && isUnder(d, input.area); d = parentOf(d)) known.add(d);
+  }
+  return known;
+}
+
 /** Copies what the user has at `u` to `target` (a new path); false for what cannot be copied (special files). */
-function carry(u: DiskState, target: string, dirModes: DirMode[]): boolean {
+function carryTo(u: DiskState, target: string, dirModes: DirMode[]): boolean {
   switch (u.kind) {
     case "file":
       copyFileTo(u.path, target, u.mode, Math.floor(u.mtime));
@@ -232,30 +290,27 @@ function carry(u: DiskState, target: string, dirModes: DirMode[]): boolean {
   }
 }
 
-function parentIsDir(target: string): boolean {
-  const parent = target.slice(0, target.lastIndexOf("/"));
-  try {
-    return statSync(parent).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function exists(file: string): boolean {
   return readDiskState(file) !== undefined;
 }
 
 /** Every path below `area` in `root` (package-namespace paths), not following symlinks. */
-function walk(root: string, area: string): string[] {
+function walk(root: string, area: string, opened: DirMode[]): string[] {
   const out: string[] = [];
-  const visit = (dir: string) => {
+  const visit = (dir: string, state: DiskState) => {
+    if ((state.mode & 0o500) !== 0o500) {
+      // A directory its owner cannot list or enter (e.g. 0700 is fine, 0000 is not): open it for the merge.
+      chmodSync(root + dir, state.mode | 0o500);
+      opened.push({ path: root + dir, mode: state.mode });
+    }
     for (const name of listDir(root + dir)) {
       const p = joinPath(dir, name);
       out.push(p);
       const st = readDiskState(root + p);
-      if (st?.kind === "dir") visit(p);
+      if (st?.kind === "dir") visit(p, st);
     }
   };
-  visit(area);
+  const top = readDiskState(root + area);
+  if (top?.kind === "dir") visit(area, top);
   return out;
 }

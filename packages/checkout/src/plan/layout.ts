@@ -94,8 +94,15 @@ export function layoutTree(plan: CheckoutPlan, rules: LayoutRules, labels: reado
   for (const planned of plan.entries.values()) {
     if (isGhost(planned.entry)) continue;
     const p = planned.path;
-    const moved = rules.relocations.find((r) => isUnder(p, r.from));
-    const copied = rules.copies.some((c) => isUnder(p, c));
+    let moved: Relocation | undefined;
+    for (const r of rules.relocations) {
+      if (isUnder(p, r.from)) {
+        moved = r;
+        break;
+      }
+    }
+    let copied = false;
+    for (const c of rules.copies) copied ||= isUnder(p, c);
     if (moved !== undefined) {
       place(rebase(p, moved.from, moved.to), planned, false);
       if (copied) place(p, planned, true);

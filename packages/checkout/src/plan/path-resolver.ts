@@ -23,8 +23,15 @@ export class PathResolver {
   resolveDir(dir: string): string {
     const known = this.memo.get(dir);
     if (known !== undefined) return known;
-    const parent = this.resolveDir(parentOf(dir));
-    const resolved = this.walk(parent, [dir.slice(dir.lastIndexOf("/") + 1)], { hops: 0 }, dir);
+    const slash = dir.lastIndexOf("/");
+    const parentDir = slash <= 0 ? "/" : dir.slice(0, slash);
+    const parent = this.resolveDir(parentDir);
+    let resolved: string;
+    if (parent === parentDir && !this.links.has(dir)) {
+      resolved = dir; // the common case: no symlink on the way, keep the string
+    } else {
+      resolved = this.walk(parent, [dir.slice(slash + 1)], { hops: 0 }, dir);
+    }
     this.memo.set(dir, resolved);
     return resolved;
   }
@@ -32,7 +39,10 @@ export class PathResolver {
   /** Where entry `path` lands: its directory resolved, its own name kept (never followed, like lstat). */
   resolveEntry(path: string): string {
     if (path === "/") return "/";
-    return joinPath(this.resolveDir(parentOf(path)), path.slice(path.lastIndexOf("/") + 1));
+    const slash = path.lastIndexOf("/");
+    const parentDir = slash <= 0 ? "/" : path.slice(0, slash);
+    const parent = this.resolveDir(parentDir);
+    return parent === parentDir ? path : joinPath(parent, path.slice(slash + 1));
   }
 
   private walk(start: string, segments: readonly string[], counter: { hops: number }, subject: string): string {

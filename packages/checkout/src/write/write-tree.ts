@@ -1,4 +1,5 @@
 import { existsSync, linkSync, mkdirSync, statSync, symlinkSync } from "node:fs";
+import path from "node:path";
 import { formatPerm, GroveError } from "@grove/core";
 import { fsPath } from "../plan/latin1-names.js";
 import type { Placement, TreeLayout } from "../plan/layout.js";
@@ -57,6 +58,7 @@ const PERM_SUFFIX: string[] = Array.from({ length: 0o1000 }, (_, perm) => `.${fo
  * modes, deepest first. Device nodes, FIFOs and sockets are skipped (they need privileges).
  * Throws `CHECKOUT_DEST_EXISTS` when `dest` exists, `CHECKOUT_MISSING_OBJECT` when the store lacks an object.
  * @param layout - directories and nodes in creation order
+ * Missing parents of `dest` are created.
  * @param options - store, destination, copy and mode options
  */
 export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteTreeResult {
@@ -77,6 +79,7 @@ export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteT
 
   // The root first: it tells the umask (the mode mkdir really gives), so that directories created
   // with their final mode need no chmod later.
+  mkdirSync(path.dirname(dest), { recursive: true });
   try {
     mkdirSync(dest, 0o777);
   } catch (err) {
@@ -113,7 +116,7 @@ export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteT
         const object = `${objectsDir}${entry.object!.slice(0, 2)}/${entry.object}${PERM_SUFFIX[entry.mode & 0o777]}`;
         const size = entry.size ?? 0;
         if (node.copy || copyAll) {
-          copyObject(object, target, entry.mode, node.copy ? entry.mtime : undefined, node);
+          copyObject(object, target, entry.mode, node);
           if (node.copy) stats.copied++;
           else stats.copiedFallback++;
           stats.bytesCopied += size;
@@ -135,7 +138,7 @@ export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteT
                   ? `the root ${dest} is on another file system than the store: files are copied, not hard-linked (from ${node.path} on)`
                   : `object of ${node.path} has too many hard links (EMLINK): copied`,
             });
-            copyObject(object, target, entry.mode, undefined, node);
+            copyObject(object, target, entry.mode, node);
             stats.copiedFallback++;
             stats.bytesCopied += size;
           } else if (code === "ENOENT" && !existsSync(object)) {
@@ -168,15 +171,9 @@ export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteT
   return { stats, dirModes: pending, warnings };
 }
 
-function copyObject(
-  object: string,
-  target: string | Buffer,
-  mode: number,
-  mtime: number | undefined,
-  node: Placement,
-): void {
+function copyObject(object: string, target: string | Buffer, mode: number, node: Placement): void {
   try {
-    copyFileTo(object, target, mode, mtime);
+    copyFileTo(object, target, mode);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT" && !existsSync(object)) throw missingObject(object, node);
     throw err;

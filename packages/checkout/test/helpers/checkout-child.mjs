@@ -1,6 +1,6 @@
 // Runs grove checkout steps in a child process, so tests can run them as an unprivileged user
 // (`setpriv --reuid=65534 ...` when the test runs as root) or kill them midway.
-// Usage: node checkout-child.mjs '<json>' where json = { store, steps: [{ op, ...args }] }.
+// Usage: node checkout-child.mjs < request.json where the request is { store, steps: [{ op, ...args }] }.
 // Prints one JSON line: the results of the steps (a failed step ends the run with { error }).
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import {
@@ -15,7 +15,9 @@ import {
 import { gc, importEntries, initStore, openStore } from "@grove/core";
 import { importRpm } from "@grove/rpm";
 
-const request = JSON.parse(process.argv[2]);
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const request = JSON.parse(input);
 const store = await initStore(request.store).catch(() => openStore(request.store));
 const results = [];
 
@@ -58,8 +60,9 @@ const ops = {
     const r = checkoutCommits(store, commits, dest, layout === undefined ? {} : { layout });
     return { stats: r.stats, warnings: r.warnings, manifest: r.manifest };
   },
-  async assemble({ name, packages, rpmdb, request: req }) {
+  async assemble({ name, packages, rpmdb, request: req, announce }) {
     const phases = {};
+    const cpu0 = process.cpuUsage();
     const r = await assembleRoot(store, {
       name,
       packages,
@@ -67,9 +70,13 @@ const ops = {
       request: req ?? null,
       onPhase: (phase) => {
         phases[phase] = Date.now();
+        if (announce) process.stderr.write(`phase ${phase}\n`);
       },
     });
+    const cpu = process.cpuUsage(cpu0);
     return {
+      cpuMs: { user: cpu.user / 1000, system: cpu.system / 1000 },
+      elapsedMs: r.elapsedMs,
       phases,
       generation: r.generation,
       path: r.path,

@@ -26,7 +26,12 @@ export const file = (path: string, content: string, mode = 0o644, flags?: number
   content,
   ...(flags === undefined ? {} : { flags }),
 });
-export const symlink = (path: string, linkTo: string): SyntheticEntry => ({ path, type: "symlink", mode: 0o777, linkTo });
+export const symlink = (path: string, linkTo: string): SyntheticEntry => ({
+  path,
+  type: "symlink",
+  mode: 0o777,
+  linkTo,
+});
 
 /** rpm file flags. */
 export const CONFIG = 1;

@@ -54,8 +54,8 @@ export type ChildStep = { op: string } & Record<string, unknown>;
 /** A step's outcome. */
 export type StepResult = { ok?: unknown; error?: { code: string; message: string; stack: string } };
 
-function argv(store: string, steps: ChildStep[]): string[] {
-  const args = [CHILD, JSON.stringify({ store, steps })];
+function argv(): string[] {
+  const args = [CHILD];
   return isRoot ? [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, ...args] : args;
 }
 
@@ -67,11 +67,12 @@ export function startAsUser(
   child: ChildProcess;
   done: Promise<{ results: StepResult[] | undefined; code: number | null; signal: string | null; stderr: string }>;
 } {
-  const args = argv(store, steps);
-  const child = spawn(isRoot ? "setpriv" : process.execPath, args, {
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(isRoot ? "setpriv" : process.execPath, argv(), {
+    stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, HOME: "/nonexistent" },
   });
+  child.stdin?.on("error", () => undefined); // a child killed early stops reading
+  child.stdin?.end(JSON.stringify({ store, steps }));
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {

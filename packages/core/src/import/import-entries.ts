@@ -24,7 +24,8 @@ const TYPE_BITS: Record<EntryType, number> = {
 /**
  * The generic streaming importer: turns an (async) iterable of entries into a commit.
  *
- * Each file's content is hashed while it streams and written to the store only if that object
+ * Each file's content is hashed while it streams (once: a stream that checks its own digest passes
+ * it as `verifiedSha256` and is not hashed again) and written to the store only if that object
  * is new. Paths are normalised; `..`, NUL and empty paths throw `STORE_BAD_PATH`, a path given
  * twice `STORE_DUPLICATE_PATH`, both naming the path. Missing parent directories are fine.
  * The commit is written only after all its objects, then the source index entry, then the ref,
@@ -97,7 +98,7 @@ async function importOne(store: Store, item: ImportEntry, subject: string, stats
   }
   if (item.content !== undefined && item.type !== "file") throw bad(`a ${item.type} entry cannot have content`);
 
-  const { content: _content, expectedSha256: _expected, ...fields } = item;
+  const { content: _content, expectedSha256: _expected, verifiedSha256: _verified, ...fields } = item;
   const entry: Entry = { ...fields, path, mode: item.mode & 0o7777 } as Entry;
   for (const key of Object.keys(entry) as (keyof Entry)[]) if (entry[key] === undefined) delete entry[key];
   if (item.type === "hardlink" && item.linkTo !== undefined) entry.linkTo = normalizeEntryPath(item.linkTo, subject);
@@ -110,6 +111,7 @@ async function importOne(store: Store, item: ImportEntry, subject: string, stats
       perm,
       subject: `${subject}:${path}`,
       ...(expected === undefined ? {} : { expectedSha256: expected }),
+      ...(item.verifiedSha256 === undefined ? {} : { verifiedSha256: item.verifiedSha256 }),
     });
     if (item.size !== undefined && item.size !== written.size) {
       throw new GroveError(

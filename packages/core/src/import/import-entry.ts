@@ -23,6 +23,13 @@ export interface ImportEntry extends Omit<Entry, "object" | "size"> {
   content?: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** The content's sha256 if known: when that object exists the content is only hashed, not written. */
   expectedSha256?: string;
+  /**
+   * The content's sha256, checked by the `content` stream itself: the stream throws before its end when its
+   * bytes hash to anything else (the RPM importer passes the header's SHA-256 file digest, which its payload
+   * reader verifies as the data streams). The content is then not hashed again; when that object exists the
+   * stream is only drained. Only for self-checking streams (see `WriteObjectOptions.verifiedSha256`).
+   */
+  verifiedSha256?: string;
 }
 
 /** Options of {@link importEntries}. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import fs, { existsSync } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import path from "node:path";
@@ -19,6 +19,16 @@ export interface WriteObjectOptions {
    * already exists the content is only hashed, never written. Either way a mismatch throws `STORE_HASH_MISMATCH`.
    */
   expectedSha256?: string;
+  /**
+   * The content's sha256, vouched for by the content stream itself: the stream throws before it ends when
+   * its bytes do not hash to this value (as `@grove/rpm`'s payload reader does for files whose header digest
+   * is a SHA-256, when it verifies). The writer then trusts it instead of hashing the content a second time:
+   * it names the object by it, and when that object already exists it only drains the stream (which still
+   * verifies) without writing anything. Give it only for such a self-checking stream; a wrong value would
+   * store content under a name that is not its hash (which `fsck` reports). In-memory content cannot check
+   * itself: with a `Uint8Array` it is treated like `expectedSha256`. When both are given they must agree.
+   */
+  verifiedSha256?: string;
   /** What the content is (e.g. `bash.rpm:/usr/bin/bash`), for error messages. */
   subject?: string;
 }
@@ -56,14 +66,16 @@ export function objectFilePath(dir: string, sha256: string, perm: number): strin
 }
 
 /**
- * Stores content as an object. Content is hashed as it streams; content up to 1 MiB is held in
- * memory and written only when the object is new; larger content streams into a temp file that
- * is discarded when the object turns out to exist. A new object is written to `tmp/`, given its
+ * Stores content as an object. Content is hashed as it streams (unless the stream vouches for its
+ * digest itself: `verifiedSha256`); content up to 1 MiB is held in memory and written only when the
+ * object is new; larger content streams into a temp file that is discarded when the object turns out
+ * to exist. With a known digest (`expectedSha256` or `verifiedSha256`) an existing object is looked up
+ * first, and the content is then only drained. A new object is written to `tmp/`, given its
  * permission bits, and renamed into place, so it is visible only when complete. Renaming over an
  * identical object written concurrently by another process is harmless.
  * @param target - the store to write into
  * @param content - the bytes or a stream of chunks
- * @param options - permission bits, expected digest, subject for messages
+ * @param options - permission bits, expected or verified digest, subject for messages
  */
 export async function writeObjectTo(
   target: ObjectWriteTarget,
@@ -72,11 +84,19 @@ export async function writeObjectTo(
 ): Promise<WriteObjectResult> {
   assertObjectPerm(options.perm);
   if (options.expectedSha256 !== undefined) assertSha256Hex(options.expectedSha256, "expected sha256");
-  if (content instanceof Uint8Array) return writeBytes(target, content, undefined, options);
+  if (options.verifiedSha256 !== undefined) {
+    assertSha256Hex(options.verifiedSha256, "verified sha256");
+    if (options.expectedSha256 !== undefined) checkExpected(options.verifiedSha256, options);
+  }
+  if (content instanceof Uint8Array) {
+    const expectedSha256 = options.expectedSha256 ?? options.verifiedSha256;
+    return writeBytes(target, content, undefined, { ...options, expectedSha256 }, true);
+  }
 
-  const expected = options.expectedSha256;
-  const skipWrite = expected !== undefined && existsSync(objectFilePath(target.dir, expected, options.perm));
-  const hash = createHash("sha256");
+  const trusted = options.verifiedSha256;
+  const known = trusted ?? options.expectedSha256;
+  const skipWrite = known !== undefined && existsSync(objectFilePath(target.dir, known, options.perm));
+  const hash = trusted === undefined ? createHash("sha256") : undefined;
   let size = 0;
   const chunks: Uint8Array[] = [];
   let handle: FileHandle | undefined;
@@ -84,7 +104,7 @@ export async function writeObjectTo(
   try {
     for await (const chunk of content as AsyncIterable<Uint8Array>) {
       if (!(chunk instanceof Uint8Array)) throw badContent(options, "a content chunk is not a Uint8Array");
-      hash.update(chunk);
+      hash?.update(chunk);
       size += chunk.length;
       if (skipWrite) continue;
       if (handle !== undefined) {
@@ -99,12 +119,13 @@ export async function writeObjectTo(
         await handle.write(chunk);
       }
     }
-    const sha256 = hash.digest("hex");
+    const sha256 = trusted ?? (hash as Hash).digest("hex");
     checkExpected(sha256, options);
     if (skipWrite) return result(sha256, options.perm, size, false);
     if (handle === undefined) {
-      const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      return writeBytes(target, data, sha256, options);
+      const data = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
+      // A known digest's object was looked for just before reading: no second look.
+      return writeBytes(target, data, sha256, options, known === undefined);
     }
     await handle.chmod(options.perm);
     if (target.fsync) await handle.sync();
@@ -112,10 +133,10 @@ export async function writeObjectTo(
     handle = undefined;
     const final = objectFilePath(target.dir, sha256, options.perm);
     if (existsSync(final)) {
-      await unlink(tmp!);
+      await unlink(tmp as string);
       return result(sha256, options.perm, size, false);
     }
-    await renameCreatingParent(tmp!, final);
+    await renameCreatingParent(tmp as string, final);
     tmp = undefined;
     return result(sha256, options.perm, size, true);
   } finally {
@@ -134,11 +155,12 @@ function writeBytes(
   data: Uint8Array,
   knownSha256: string | undefined,
   options: WriteObjectOptions,
+  lookFirst: boolean,
 ): WriteObjectResult {
   const sha256 = knownSha256 ?? createHash("sha256").update(data).digest("hex");
   checkExpected(sha256, options);
   const final = objectFilePath(target.dir, sha256, options.perm);
-  if (existsSync(final)) return result(sha256, options.perm, data.length, false);
+  if (lookFirst && existsSync(final)) return result(sha256, options.perm, data.length, false);
   const tmp = path.join(target.tmpDir, tempName("obj"));
   try {
     const fd = fs.openSync(tmp, "wx", 0o600);

@@ -5,7 +5,7 @@
  * update to ("targets"); install requests that replace an installed package switch its update rule off.
  * @packageDocumentation
  */
-import { compareEVR } from "@grove/rpm";
+import { compareEVR, isRichDep } from "@grove/rpm";
 import type { Pool } from "./pool.js";
 import { Rule, RuleKind } from "./rule.js";
 import type { SolverPackage } from "./types.js";
@@ -161,4 +161,33 @@ export function upgradeSelection<P extends SolverPackage>(
  */
 export function updateRule(id: number, updaters: readonly number[]): Rule {
   return new Rule(Int32Array.from([id, ...updaters]), RuleKind.update, { source: id });
+}
+
+/**
+ * dnf's `exclude_from_weak_autodetect` (on by default): packages that must not be pulled in as weak
+ * dependencies because the installed system shows they were left out on purpose — providers of an installed
+ * package's Recommends of which none is installed, and packages supplementing an installed package that are not
+ * installed themselves (rich dependencies are not looked at).
+ *
+ * @param pool - the pool
+ */
+export function excludedFromWeak<P extends SolverPackage>(pool: Pool<P>): Set<number> {
+  const out = new Set<number>();
+  if (pool.firstAvailable === 1) return out;
+  const installedNames = new Set<string>();
+  for (let id = 1; id < pool.firstAvailable; id++) {
+    installedNames.add(pool.nameOf(id));
+    for (const rec of pool.deps(id, "recommends")) {
+      if (isRichDep(rec.name)) continue;
+      const providers = rec.evr !== "" ? pool.whatProvides(rec.name, 0, "") : pool.whatProvidesDep(rec);
+      if (providers.length === 0 || providers.some((p) => pool.isInstalled(p))) continue;
+      for (const p of providers) out.add(p);
+    }
+  }
+  for (const id of pool.weakProviders()) {
+    if (pool.isInstalled(id) || installedNames.has(pool.nameOf(id))) continue;
+    const supplements = pool.deps(id, "supplements").filter((dep) => !isRichDep(dep.name));
+    if (supplements.some((dep) => pool.whatProvidesDep(dep).some((p) => pool.isInstalled(p)))) out.add(id);
+  }
+  return out;
 }

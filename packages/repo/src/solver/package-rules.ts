@@ -53,7 +53,7 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
         for (const clause of toClauses(rich.formula(dep.name, source), false, text)) {
           const lits = reduceClause(clause, n, member);
           if (lits === undefined) continue;
-          if (dontfix && !lits.some((lit) => lit > 0 && pool.isInstalled(lit))) continue;
+          if (dontfix && !wasFulfilled(pool, lits)) continue;
           if (lits.length === 0) add([-n], RuleKind.nothingProvides, { source: n, dep: text });
           else add([-n, ...lits], RuleKind.requires, { source: n, dep: text });
         }
@@ -73,7 +73,7 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
           const lits = reduceClause(clause, n, member);
           if (lits === undefined) continue;
           const target = lits.length === 1 && (lits[0] as number) < 0 ? -(lits[0] as number) : 0;
-          if (dontfix && target !== 0 && pool.isInstalled(target)) continue;
+          if (dontfix && !wasFulfilled(pool, lits)) continue;
           add([-n, ...lits], RuleKind.conflicts, { source: n, target, dep: text });
         }
         continue;
@@ -103,6 +103,14 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
     }
   }
   return rules.sort(compareRules);
+}
+
+/**
+ * libsolv's "dontfix" test for a clause of an installed package: enforce it only if the installed system
+ * could fulfil it (a positive literal is installed, or a negative literal names a package that is not).
+ */
+function wasFulfilled<P extends SolverPackage>(pool: Pool<P>, lits: readonly number[]): boolean {
+  return lits.some((lit) => (lit > 0 ? pool.isInstalled(lit) : !pool.isInstalled(-lit)));
 }
 
 /**

@@ -146,7 +146,7 @@ function dislikeOldVersions(pool: Pool<SolverPackage>, list: number[]): void {
     const priority = pool.priority(id);
     for (const other of pool.named(pool.nameOf(id))) {
       if (other === id || pool.pkg(other).arch !== arch) continue;
-      const otherPriority = pool.isInstalled(other) ? 0 : pool.priority(other);
+      const otherPriority = pool.priority(other);
       if (otherPriority !== priority) {
         if (priority < otherPriority) continue;
         return true;

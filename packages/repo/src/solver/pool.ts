@@ -97,10 +97,13 @@ export class Pool<P extends SolverPackage> {
     const poolRepos: PoolRepo<P>[] = [];
     let next = 1;
     if (installed.length > 0) {
+      // libsolv reads the rpmdb sorted by name; the order decides ties, so do the same.
+      installed = [...installed].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       poolRepos.push({
         id: INSTALLED_REPO_ID,
-        priority: 0,
-        cost: 0,
+        // dnf gives the installed packages' repository the default priority and cost.
+        priority: DEFAULT_REPO_PRIORITY,
+        cost: DEFAULT_REPO_COST,
         installed: true,
         source: undefined,
         base: next,

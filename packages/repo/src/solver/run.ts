@@ -45,6 +45,8 @@ export interface RunInput<P extends SolverPackage> {
   readonly bestRules: readonly Rule[];
   /** What the upgrade request covers, undefined when there is none. */
   readonly scope: UpgradeScope | undefined;
+  /** Packages never installed as weak dependencies (dnf's exclude_from_weak). */
+  readonly excludedFromWeak: ReadonlySet<number>;
   /** Install weak dependencies. */
   readonly weakDeps: boolean;
   /** Receives a line per solver step, for debugging. */
@@ -442,10 +444,10 @@ export class Run<P extends SolverPackage> implements PolicyContext {
           }
         }
       } else if (pool.deps(id, "supplements").length > 0 && this.isSupplementing(id)) {
-        supplemented.push(id);
+        if (!this.input.excludedFromWeak.has(id)) supplemented.push(id);
       }
     }
-    let dq = recommended;
+    let dq = recommended.filter((id) => !this.input.excludedFromWeak.has(id));
     let dqs = supplemented;
     if (this.installedIds.length > 0 && (dq.length > 0 || dqs.length > 0)) {
       const obsoleted = new Set<number>();

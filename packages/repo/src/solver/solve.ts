@@ -4,7 +4,15 @@
  */
 import { GroveError } from "@grove/core";
 import { computeClosure } from "./closure.js";
-import { findUpdaters, type InstalledEntry, type UpgradeScope, updateRule, upgradeScope, upgradeSelection } from "./installed.js";
+import {
+  excludedFromWeak,
+  findUpdaters,
+  type InstalledEntry,
+  type UpgradeScope,
+  updateRule,
+  upgradeScope,
+  upgradeSelection,
+} from "./installed.js";
 import { buildPackageRules } from "./package-rules.js";
 import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
 import { Pool } from "./pool.js";
@@ -124,6 +132,7 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
     jobRules,
     bestRules,
     scope,
+    excludedFromWeak: excludedFromWeak(pool),
     weakDeps,
     trace: input.trace,
   });

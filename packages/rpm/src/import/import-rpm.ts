@@ -150,7 +150,7 @@ async function importStream(
     if (pkg.epoch !== undefined) meta.epoch = pkg.epoch;
     const ref = rpmRefName(meta);
     async function* entries() {
-      yield* rpmImportEntries(pkg, rpm.entries(), subject);
+      yield* rpmImportEntries(pkg, rpm.entries(), subject, verify);
       // The whole file is read once the payload is: its digest is final before the commit is written.
       meta.sha256 = await hashing.digest();
       if (knownSha256 !== undefined && meta.sha256 !== knownSha256) {

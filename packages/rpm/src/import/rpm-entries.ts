@@ -11,14 +11,19 @@ export const UNRESOLVED_ID = 65534;
  * Turns a package's payload entries into store import entries, followed by its `%ghost` files
  * (which have no payload data) as entries without content. Every entry carries the rpm file
  * flags, the owner names, mtime, and `security.capability` when the file has capabilities.
+ * A file whose header digest is a SHA-256 passes it to the store: as `verifiedSha256` when the payload
+ * reader verifies (its content stream throws on a mismatch, so the store need not hash the content
+ * again), else as `expectedSha256` (the store hashes and compares).
  * @param pkg - the package
  * @param payload - its payload entries (content still streaming)
  * @param subject - the package file, for messages
+ * @param verified - whether the payload reader checks every file's digest
  */
 export async function* rpmImportEntries(
   pkg: RpmPackage,
   payload: AsyncIterable<PayloadEntry>,
   subject: string,
+  verified: boolean,
 ): AsyncGenerator<ImportEntry> {
   const sha256Digests = pkg.fileDigestAlgorithm === "sha256";
   for await (const item of payload) {
@@ -26,7 +31,10 @@ export async function* rpmImportEntries(
     switch (item.type) {
       case "file": {
         const entry: ImportEntry = { ...base, type: "file", size: item.file.size, content: item.content };
-        if (sha256Digests && item.file.digest !== "") entry.expectedSha256 = item.file.digest;
+        if (sha256Digests && item.file.digest !== "") {
+          if (verified) entry.verifiedSha256 = item.file.digest.toLowerCase();
+          else entry.expectedSha256 = item.file.digest.toLowerCase();
+        }
         yield entry;
         break;
       }

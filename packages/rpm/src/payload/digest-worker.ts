@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { DigestAlgorithm } from "../types.js";
+import { postableChunk } from "./worker-chunk.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
 const MAX_BYTES_IN_FLIGHT = 32 << 20;
@@ -44,7 +45,7 @@ const WORKER_SOURCE = `(${digestWorkerMain.toString()})()`;
 
 /**
  * Several digests of one byte stream, computed on a worker thread so that the hashing overlaps with the main
- * thread's work. Chunks are copied to the worker. The worker keeps the process alive only while
+ * thread's work. Chunks are shared with the worker, or copied (see {@link postableChunk}). The worker keeps the process alive only while
  * {@link OffThreadDigests.update} or {@link OffThreadDigests.digests} wait for it.
  */
 export class OffThreadDigests {
@@ -87,14 +88,13 @@ export class OffThreadDigests {
     }
   }
 
-  /** Hands a chunk to the worker (a copy); waits while too much is still unhashed. */
+  /** Hands a chunk to the worker (shared, or a copy: see {@link postableChunk}); waits while too much is still unhashed. */
   async update(chunk: Uint8Array): Promise<void> {
     while (this.inFlight > MAX_BYTES_IN_FLIGHT && this.failure === undefined) await this.waitForWorker();
     if (this.failure !== undefined) throw this.failure;
     this.inFlight += chunk.length;
-    // A compact copy, transferred: cloning a view would copy its whole underlying buffer.
-    const copy = new Uint8Array(chunk);
-    this.worker.postMessage({ type: "data", chunk: copy }, [copy.buffer]);
+    const message = postableChunk(chunk);
+    this.worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
   }
 
   /** The hex digests, once every chunk was hashed; ends the worker. */

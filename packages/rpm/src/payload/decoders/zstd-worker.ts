@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { postableChunk } from "../worker-chunk.js";
 
 /** Compressed chunks handed to the worker but not yet decoded, at most. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
@@ -122,9 +123,8 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
           worker.postMessage({ type: "end" });
         } else {
           inFlight++;
-          // A compact copy, transferred: cloning a view would copy its whole underlying buffer.
-          const copy = new Uint8Array(next.value);
-          worker.postMessage({ type: "data", chunk: copy }, [copy.buffer]);
+          const message = postableChunk(next.value);
+          worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
         }
       }
       const chunk = ready.shift();
