@@ -1,4 +1,4 @@
-/** The worked example of docs/design-store.md (section 3.3), byte for byte: if this fails, fix the document too. */
+/** The worked example of docs/design.md (store format, section 3.3), byte for byte: if this fails, fix the document too. */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { importEntries, initStore } from "@grove/core";
@@ -50,11 +50,7 @@ it("writes exactly the files and bytes the design document shows", async () => {
   expect(files.sort()).toEqual([`commits/9c/${id}.json`, object, "refs/example/hello", "store.json"]);
   expect(await readFile(path.join(store.dir, "refs/example/hello"), "utf8")).toBe(`${id}\n`);
   expect((await stat(path.join(store.dir, object))).mode & 0o7777).toBe(0o755);
-  // The section lives in docs/design-store.md until it is merged into docs/design.md.
-  const docs = path.resolve(import.meta.dirname, "../../../docs");
-  const doc = (
-    await Promise.all(["design-store.md", "design.md"].map((f) => readFile(path.join(docs, f), "utf8").catch(() => "")))
-  ).join("\n");
+  const doc = await readFile(path.resolve(import.meta.dirname, "../../../docs/design.md"), "utf8");
   const commitText = await readFile(path.join(store.dir, `commits/9c/${id}.json`), "utf8");
   expect(commitText.length).toBe(589);
   expect(doc).toContain(`\n${commitText}\n`);

@@ -40,5 +40,10 @@ export async function* unxz(input: AsyncIterable<Uint8Array>, format: "xz" | "lz
     bufsize: XZ_BUFFER_SIZE,
     readableHighWaterMark: XZ_READ_AHEAD,
   });
-  yield* throughNodeTransform(input, decoder);
+  yield* throughNodeTransform(ownMemory(input), decoder);
+}
+
+/** lzma-native's native side refuses views of a `SharedArrayBuffer` (as file chunks are): those are copied. */
+async function* ownMemory(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) yield chunk.buffer instanceof SharedArrayBuffer ? Buffer.from(chunk) : chunk;
 }
