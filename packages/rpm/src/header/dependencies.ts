@@ -1,39 +1,8 @@
 import type { Dependency, DependencyKind } from "../types.js";
+import { RpmSense } from "../version/sense.js";
 import type { Header } from "./header.js";
 import { numbersFor, stringsFor } from "./tag-arrays.js";
 import { Tag } from "./tags.js";
-
-/** RPMSENSE_* bits used when reading dependencies and triggers. */
-export const Sense = {
-  LESS: 1 << 1,
-  GREATER: 1 << 2,
-  EQUAL: 1 << 3,
-  POSTTRANS: 1 << 5,
-  PREREQ: 1 << 6,
-  PRETRANS: 1 << 7,
-  INTERP: 1 << 8,
-  SCRIPT_PRE: 1 << 9,
-  SCRIPT_POST: 1 << 10,
-  SCRIPT_PREUN: 1 << 11,
-  SCRIPT_POSTUN: 1 << 12,
-  SCRIPT_VERIFY: 1 << 13,
-  FIND_REQUIRES: 1 << 14,
-  FIND_PROVIDES: 1 << 15,
-  TRIGGERIN: 1 << 16,
-  TRIGGERUN: 1 << 17,
-  TRIGGERPOSTUN: 1 << 18,
-  /** Weak dependency hint (old-style Suggests/Enhances). */
-  MISSINGOK: 1 << 19,
-  PREUNTRANS: 1 << 20,
-  POSTUNTRANS: 1 << 21,
-  RPMLIB: 1 << 24,
-  TRIGGERPREIN: 1 << 25,
-  KEYRING: 1 << 26,
-  /** Old-style weak dependency that is strong: Recommends (in SUGGESTS tags) or Supplements (in ENHANCES tags). */
-  STRONG: 1 << 27,
-  CONFIG: 1 << 28,
-  META: 1 << 29,
-} as const;
 
 /** The tags one dependency kind is stored in. */
 export interface DependencyTags {
@@ -97,7 +66,7 @@ export function readDependencies(header: Header): Record<DependencyKind, Depende
     let deps = readDependencyTags(header, tags);
     const old = OLD_STYLE[kind];
     if (deps.length === 0 && old !== undefined) {
-      deps = readDependencyTags(header, old.tags).filter((d) => ((d.flags & Sense.STRONG) !== 0) === old.strong);
+      deps = readDependencyTags(header, old.tags).filter((d) => ((d.flags & RpmSense.STRONG) !== 0) === old.strong);
     }
     out[kind] = deps;
   }

@@ -4,7 +4,7 @@
  */
 
 export { decodeHeaderString } from "./decode-string.js";
-export { type DependencyTags, readDependencies, readDependencyTags, Sense } from "./dependencies.js";
+export { type DependencyTags, readDependencies, readDependencyTags } from "./dependencies.js";
 export { digestAlgorithmFromPgp, HEX_DIGEST_LENGTH } from "./digest-algorithms.js";
 export { readFileDigestAlgorithm, readFilePaths, readFiles } from "./files.js";
 export { Header, type HeaderEntry, type HeaderInit, type HeaderKind, type HeaderRegion } from "./header.js";

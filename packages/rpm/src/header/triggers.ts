@@ -1,5 +1,5 @@
 import type { FileTrigger, Trigger, TriggerCondition, TriggerKind } from "../types.js";
-import { Sense } from "./dependencies.js";
+import { RpmSense } from "../version/sense.js";
 import type { Header } from "./header.js";
 import { headerCorrupt } from "./header-errors.js";
 import { DEFAULT_INTERPRETER } from "./scriptlets.js";
@@ -55,10 +55,10 @@ export const DEFAULT_FILE_TRIGGER_PRIORITY = 1000000;
 
 /** The trigger kind from a condition's RPMSENSE bits, checked in rpm's order. */
 function triggerKind(flags: number): TriggerKind | undefined {
-  if (flags & Sense.TRIGGERPREIN) return "triggerprein";
-  if (flags & Sense.TRIGGERIN) return "triggerin";
-  if (flags & Sense.TRIGGERUN) return "triggerun";
-  if (flags & Sense.TRIGGERPOSTUN) return "triggerpostun";
+  if (flags & RpmSense.TRIGGERPREIN) return "triggerprein";
+  if (flags & RpmSense.TRIGGERIN) return "triggerin";
+  if (flags & RpmSense.TRIGGERUN) return "triggerun";
+  if (flags & RpmSense.TRIGGERPOSTUN) return "triggerpostun";
   return undefined;
 }
 
