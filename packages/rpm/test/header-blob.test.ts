@@ -13,12 +13,12 @@ import {
   type Header,
   parseHeaderBlob,
   readPackageHeaders,
-  Sense,
   SigTag,
   Tag,
   TagType,
 } from "../src/header/index.js";
 import { ByteReader } from "../src/io/byte-reader.js";
+import { RpmSense } from "../src/version/sense.js";
 import { type BuildEntry, buildHeaderBlob, buildRpm, packageEntries } from "./header-builder.js";
 
 const SUBJECT = "synthetic.rpm";
@@ -157,22 +157,22 @@ describe("decodeHeaderString", () => {
 
 describe("buildRpmPackage", () => {
   it("maps old-style SUGGESTS/ENHANCES tags to the four weak kinds by RPMSENSE_STRONG, like rpm", () => {
-    const strong = Sense.STRONG | Sense.MISSINGOK;
+    const strong = RpmSense.STRONG | RpmSense.MISSINGOK;
     const h = parseMain(
       packageEntries([
         { tag: Tag.OLDSUGGESTSNAME, type: TagType.STRING_ARRAY, value: ["rec", "sug"] },
         { tag: Tag.OLDSUGGESTSVERSION, type: TagType.STRING_ARRAY, value: ["1", ""] },
-        { tag: Tag.OLDSUGGESTSFLAGS, type: TagType.INT32, value: [strong | Sense.GREATER, Sense.MISSINGOK] },
+        { tag: Tag.OLDSUGGESTSFLAGS, type: TagType.INT32, value: [strong | RpmSense.GREATER, RpmSense.MISSINGOK] },
         { tag: Tag.OLDENHANCESNAME, type: TagType.STRING_ARRAY, value: ["sup", "enh"] },
         { tag: Tag.OLDENHANCESVERSION, type: TagType.STRING_ARRAY, value: ["", ""] },
-        { tag: Tag.OLDENHANCESFLAGS, type: TagType.INT32, value: [strong, Sense.MISSINGOK] },
+        { tag: Tag.OLDENHANCESFLAGS, type: TagType.INT32, value: [strong, RpmSense.MISSINGOK] },
       ]),
     );
     const deps = buildRpmPackage(h, SUBJECT).dependencies;
-    expect(deps.recommends).toEqual([{ name: "rec", flags: strong | Sense.GREATER, evr: "1" }]);
-    expect(deps.suggests).toEqual([{ name: "sug", flags: Sense.MISSINGOK, evr: "" }]);
+    expect(deps.recommends).toEqual([{ name: "rec", flags: strong | RpmSense.GREATER, evr: "1" }]);
+    expect(deps.suggests).toEqual([{ name: "sug", flags: RpmSense.MISSINGOK, evr: "" }]);
     expect(deps.supplements).toEqual([{ name: "sup", flags: strong, evr: "" }]);
-    expect(deps.enhances).toEqual([{ name: "enh", flags: Sense.MISSINGOK, evr: "" }]);
+    expect(deps.enhances).toEqual([{ name: "enh", flags: RpmSense.MISSINGOK, evr: "" }]);
     expect(deps.requires).toEqual([]);
   });
 
@@ -180,7 +180,7 @@ describe("buildRpmPackage", () => {
     const h = parseMain(
       packageEntries([
         { tag: Tag.OLDSUGGESTSNAME, type: TagType.STRING_ARRAY, value: ["old"] },
-        { tag: Tag.OLDSUGGESTSFLAGS, type: TagType.INT32, value: [Sense.STRONG] },
+        { tag: Tag.OLDSUGGESTSFLAGS, type: TagType.INT32, value: [RpmSense.STRONG] },
         { tag: Tag.RECOMMENDNAME, type: TagType.STRING_ARRAY, value: ["new"] },
       ]),
     );
@@ -257,7 +257,7 @@ describe("buildRpmPackage", () => {
         {
           tag: Tag.TRIGGERFLAGS,
           type: TagType.INT32,
-          value: [Sense.TRIGGERUN, Sense.TRIGGERIN | Sense.LESS, Sense.TRIGGERIN],
+          value: [RpmSense.TRIGGERUN, RpmSense.TRIGGERIN | RpmSense.LESS, RpmSense.TRIGGERIN],
         },
         { tag: Tag.TRIGGERINDEX, type: TagType.INT32, value: [1, 0, 0] },
         { tag: Tag.TRIGGERSCRIPTPROG, type: TagType.STRING_ARRAY, value: ["/bin/sh", "<lua>"] },
