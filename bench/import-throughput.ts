@@ -14,8 +14,9 @@
  * process and of every child process it waited for: `rpm2cpio`, `cpio`, grove children).
  *
  * Measurements (`--only` picks some by key):
- * - `grove-1`: one process, one package at a time (`importRpm`);
- * - `grove-N`: one process, `importRpmFiles` with N packages in flight;
+ * - `grove-1`: `importRpmFiles`, one package at a time;
+ * - `grove-N`: `importRpmFiles` on N worker threads (the default way to import a batch);
+ * - `grove-N-inproc`: `importRpmFiles` with N packages in flight on the calling thread (`threads: false`);
  * - `grove-procs`: N processes importing disjoint halves into one store at once;
  * - `cpio-1`, `cpio-N`: `rpm2cpio | cpio -idm`, one package at a time and N at a time;
  * then the re-import cost per package: by known sha256 (a lookup) and by file (one hash of the file).
@@ -76,8 +77,16 @@ async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promi
   );
 }
 
+/**
+ * Every store and extraction directory of the run lives under one directory, removed only at the end:
+ * this ext4 (no journal) skips recently deleted inodes when it allocates new ones, so deleting one
+ * measurement's 15-30k files would slow down the file creation of the next (seen at 0.6 ms per file).
+ */
+let scratchRoot: string | undefined;
+
 async function scratch(label: string): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), `grove-bench-${label}-`));
+  scratchRoot ??= await mkdtemp(path.join(tmpdir(), "grove-bench-"));
+  return mkdtemp(path.join(scratchRoot, `${label}-`));
 }
 
 /** Clock ticks per second of /proc's times (USER_HZ; 100 on every Linux architecture grove runs on). */
@@ -109,134 +118,107 @@ async function timed(fn: () => Promise<void>): Promise<{ wall: number; cpu: numb
 /** Learns which packages grove accepts (imports each once: also warms the page cache), their sizes and digests. */
 async function loadCorpus(name: string, dirs: string[]): Promise<Corpus> {
   const storeDir = await scratch("probe");
-  try {
-    const store = await initStore(storeDir);
-    const corpus: Corpus = { name, files: [], sha256: new Map(), packageBytes: 0, payloadBytes: 0, entries: 0 };
-    const seen = new Set<string>();
-    for (const file of dirs.flatMap(listRpms)) {
-      const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
-      if (seen.has(sha256)) continue; // the same package in another repository
-      seen.add(sha256);
-      try {
-        const r = await importRpm(store, file, { sha256 });
-        corpus.files.push(file);
-        corpus.sha256.set(file, sha256);
-        corpus.packageBytes += statSync(file).size;
-        const commit = await store.readCommit(r.commitId);
-        corpus.entries += commit.entries.length;
-        for (const e of commit.entries)
-          if (e.type === "file" && e.object !== undefined) corpus.payloadBytes += e.size ?? 0;
-      } catch {
-        // refused by grove (broken package): left out of both sides
-      }
+  const store = await initStore(storeDir);
+  const corpus: Corpus = { name, files: [], sha256: new Map(), packageBytes: 0, payloadBytes: 0, entries: 0 };
+  const seen = new Set<string>();
+  for (const file of dirs.flatMap(listRpms)) {
+    const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
+    if (seen.has(sha256)) continue; // the same package in another repository
+    seen.add(sha256);
+    try {
+      const r = await importRpm(store, file, { sha256 });
+      corpus.files.push(file);
+      corpus.sha256.set(file, sha256);
+      corpus.packageBytes += statSync(file).size;
+      const commit = await store.readCommit(r.commitId);
+      corpus.entries += commit.entries.length;
+      for (const e of commit.entries)
+        if (e.type === "file" && e.object !== undefined) corpus.payloadBytes += e.size ?? 0;
+    } catch {
+      // refused by grove (broken package): left out of both sides
     }
-    return corpus;
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
   }
+  return corpus;
 }
 
-async function groveOneAtATime(corpus: Corpus): Promise<void> {
+/** `importRpmFiles` over the corpus into a new store, with the packages' sha256 known (as from repodata). */
+async function groveBatch(corpus: Corpus, concurrency: number, threads: boolean): Promise<void> {
   const storeDir = await scratch("grove");
-  try {
-    const store = await initStore(storeDir);
-    for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
-  }
-}
-
-async function groveInFlight(corpus: Corpus, jobs: number): Promise<void> {
-  const storeDir = await scratch("grove");
-  try {
-    const store = await initStore(storeDir);
-    const items = corpus.files.map((file) => ({ file, sha256: corpus.sha256.get(file) as string }));
-    for await (const result of importRpmFiles(store, items, { concurrency: jobs })) {
-      if ("error" in result) throw result.error;
-    }
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
+  const store = await initStore(storeDir);
+  const items = corpus.files.map((file) => ({ file, sha256: corpus.sha256.get(file) as string }));
+  for await (const result of importRpmFiles(store, items, { concurrency, threads })) {
+    if ("error" in result) throw result.error;
   }
 }
 
 async function groveProcesses(corpus: Corpus, procs: number): Promise<void> {
   const storeDir = await scratch("grove-procs");
-  try {
-    await initStore(storeDir);
-    const lists: string[][] = Array.from({ length: procs }, () => []);
-    // Deal by size so the shares take about as long.
-    const bySize = [...corpus.files].sort((a, b) => statSync(b).size - statSync(a).size);
-    for (const [i, f] of bySize.entries()) lists[i % procs]?.push(f);
-    const listFiles: string[] = [];
-    for (const [i, list] of lists.entries()) {
-      const lf = path.join(storeDir, `list-${i}.json`);
-      await writeFile(lf, JSON.stringify(list.map((f) => [f, corpus.sha256.get(f)])));
-      listFiles.push(lf);
-    }
-    const self = fileURLToPath(import.meta.url);
-    await Promise.all(
-      listFiles.map(
-        (lf) =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(process.execPath, [self, "--child", storeDir, lf], { stdio: "inherit" });
-            child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}`))));
-          }),
-      ),
-    );
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
+  await initStore(storeDir);
+  const lists: string[][] = Array.from({ length: procs }, () => []);
+  // Deal by size so the shares take about as long.
+  const bySize = [...corpus.files].sort((a, b) => statSync(b).size - statSync(a).size);
+  for (const [i, f] of bySize.entries()) lists[i % procs]?.push(f);
+  const listFiles: string[] = [];
+  for (const [i, list] of lists.entries()) {
+    const lf = path.join(storeDir, `list-${i}.json`);
+    await writeFile(lf, JSON.stringify(list.map((f) => [f, corpus.sha256.get(f)])));
+    listFiles.push(lf);
   }
+  const self = fileURLToPath(import.meta.url);
+  await Promise.all(
+    listFiles.map(
+      (lf) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(process.execPath, [self, "--child", storeDir, lf], { stdio: "inherit" });
+          child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}`))));
+        }),
+    ),
+  );
 }
 
 async function cpioExtract(corpus: Corpus, jobs: number): Promise<void> {
   const root = await scratch("cpio");
-  try {
-    let n = 0;
-    await pool(corpus.files, jobs, async (file) => {
-      const dir = path.join(root, String(n++));
-      await mkdir(dir);
-      await execFileAsync("sh", ["-c", 'rpm2cpio "$1" | cpio -idm --quiet --no-absolute-filenames', "sh", file], {
-        cwd: dir,
-      }).catch(async () => {
-        // rpm 4.18's rpm2cpio cannot write v6 packages as cpio; its rpm2archive can (as tar).
-        await execFileAsync("sh", ["-c", 'rpm2archive - < "$1" | tar -xzf -', "sh", file], { cwd: dir });
-      });
+  let n = 0;
+  await pool(corpus.files, jobs, async (file) => {
+    const dir = path.join(root, String(n++));
+    await mkdir(dir);
+    await execFileAsync("sh", ["-c", 'rpm2cpio "$1" | cpio -idm --quiet --no-absolute-filenames', "sh", file], {
+      cwd: dir,
+    }).catch(async () => {
+      // rpm 4.18's rpm2cpio cannot write v6 packages as cpio; its rpm2archive can (as tar).
+      await execFileAsync("sh", ["-c", 'rpm2archive - < "$1" | tar -xzf -', "sh", file], { cwd: dir });
     });
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 }
 
 async function timeReimport(corpus: Corpus): Promise<{ bySha256: number; byFile: number }> {
   const storeDir = await scratch("reimport");
-  try {
-    const store: Store = await initStore(storeDir);
-    for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
-    const measure = async (fn: (file: string) => Promise<unknown>): Promise<number> => {
-      for (const file of corpus.files.slice(0, 10)) await fn(file); // warm up
-      const rounds = 5;
-      const t0 = performance.now();
-      for (let r = 0; r < rounds; r++) for (const file of corpus.files) await fn(file);
-      return (performance.now() - t0) / (rounds * corpus.files.length);
-    };
-    const bySha256 = await measure(async (file) => {
-      const r = await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
-      if (!r.alreadyImported) throw new Error(`${file} was imported again`);
-    });
-    const byFile = await measure(async (file) => {
-      const r = await importRpm(store, file);
-      if (!r.alreadyImported) throw new Error(`${file} was imported again`);
-    });
-    return { bySha256, byFile };
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
-  }
+  const store: Store = await initStore(storeDir);
+  for (const file of corpus.files) await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
+  const measure = async (fn: (file: string) => Promise<unknown>): Promise<number> => {
+    for (const file of corpus.files.slice(0, 10)) await fn(file); // warm up
+    const rounds = 5;
+    const t0 = performance.now();
+    for (let r = 0; r < rounds; r++) for (const file of corpus.files) await fn(file);
+    return (performance.now() - t0) / (rounds * corpus.files.length);
+  };
+  const bySha256 = await measure(async (file) => {
+    const r = await importRpm(store, file, { sha256: corpus.sha256.get(file) as string });
+    if (!r.alreadyImported) throw new Error(`${file} was imported again`);
+  });
+  const byFile = await measure(async (file) => {
+    const r = await importRpm(store, file);
+    if (!r.alreadyImported) throw new Error(`${file} was imported again`);
+  });
+  return { bySha256, byFile };
 }
 
 async function runChild(storeDir: string, listFile: string): Promise<void> {
   const store = await openStore(storeDir);
   const list = JSON.parse(readFileSync(listFile, "utf8")) as Array<[string, string]>;
-  for (const [file, sha256] of list) await importRpm(store, file, { sha256 });
+  await store.withLock(async () => {
+    for (const [file, sha256] of list) await importRpm(store, file, { sha256 });
+  });
 }
 
 function median(values: number[]): number {
@@ -260,8 +242,9 @@ function measurements(jobs: number): Measurement[] {
     cpu: [],
   });
   return [
-    m("grove-1", "grove, 1 process, 1 package at a time", groveOneAtATime),
-    m("grove-N", `grove, 1 process, ${jobs} packages in flight`, (c) => groveInFlight(c, jobs)),
+    m("grove-1", "grove, 1 package at a time", (c) => groveBatch(c, 1, false)),
+    m("grove-N", `grove, ${jobs} worker threads`, (c) => groveBatch(c, jobs, true)),
+    m("grove-N-inproc", `grove, ${jobs} packages in flight on one thread`, (c) => groveBatch(c, jobs, false)),
     m("grove-procs", `grove, ${jobs} processes, one store`, (c) => groveProcesses(c, jobs)),
     m("cpio-1", "rpm2cpio \\| cpio -idm, 1 at a time", (c) => cpioExtract(c, 1)),
     m("cpio-N", `rpm2cpio \\| cpio -idm, ${jobs} at a time`, (c) => cpioExtract(c, jobs)),
@@ -279,6 +262,14 @@ async function main(): Promise<void> {
     },
   });
   if (values.child) return runChild(positionals[0] as string, positionals[1] as string);
+  try {
+    await measureAll(values, positionals);
+  } finally {
+    if (scratchRoot !== undefined) await rm(scratchRoot, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(values: { jobs: string; runs: string; only?: string | undefined }, positionals: string[]) {
   const jobs = Number(values.jobs);
   const runs = Number(values.runs);
   const dirs = positionals.length > 0 ? positionals.map((d) => path.resolve(d)) : defaultCorpus();
@@ -322,7 +313,8 @@ async function main(): Promise<void> {
 /** Every `bench/out/<name>/Packages` directory: the realistic corpus. */
 function defaultCorpus(): string[] {
   const benchOut = path.join(benchDir, "out");
-  if (!existsSync(benchOut)) throw new Error("no corpus: build one with bench/make-corpus (see bench/corpus/README.md)");
+  if (!existsSync(benchOut))
+    throw new Error("no corpus: build one with bench/make-corpus (see bench/corpus/README.md)");
   return readdirSync(benchOut)
     .sort()
     .map((name) => path.join(benchOut, name, "Packages"))

@@ -153,7 +153,11 @@ export interface DnfResult {
  * @param specs - what to install
  * @param weakDeps - dnf's install_weak_deps
  */
-export async function dnfInstall(repos: readonly DnfRepo[], specs: readonly string[], weakDeps: boolean): Promise<DnfResult> {
+export async function dnfInstall(
+  repos: readonly DnfRepo[],
+  specs: readonly string[],
+  weakDeps: boolean,
+): Promise<DnfResult> {
   return dnfRun(repos, ["install", ...specs], weakDeps);
 }
 
@@ -198,7 +202,9 @@ export async function dnfRun(
     if (installRoot === undefined) rmSync(root, { recursive: true, force: true });
     else rmSync(path.join(root, "cache"), { recursive: true, force: true });
   }
-  const replaced = [...output.matchAll(/^\s+replacing\s+(\S+)\.([^.\s]+) (\S+)$/gm)].map((m) => `${m[1]}-${m[3]}.${m[2]}`);
+  const replaced = [...output.matchAll(/^\s+replacing\s+(\S+)\.([^.\s]+) (\S+)$/gm)].map(
+    (m) => `${m[1]}-${m[3]}.${m[2]}`,
+  );
   return { install: parseTransaction(output), replaced, problems: parseProblems(output), output };
 }
 
@@ -264,7 +270,10 @@ export async function makeInstalledRoot(root: string, packages: readonly SolverP
     for (const [kind, tag] of tags) {
       for (const dep of pkg.dependencies[kind] ?? []) {
         if (kind === "provides" && dep.name === pkg.name) continue;
-        const text = dep.name.startsWith("(") || (dep.flags & 14) === 0 ? dep.name : `${dep.name} ${FLAG_TEXT[dep.flags & 14]} ${dep.evr}`;
+        const text =
+          dep.name.startsWith("(") || (dep.flags & 14) === 0
+            ? dep.name
+            : `${dep.name} ${FLAG_TEXT[dep.flags & 14]} ${dep.evr}`;
         lines.push(`${tag}: ${text}`);
       }
     }
@@ -278,7 +287,13 @@ export async function makeInstalledRoot(root: string, packages: readonly SolverP
   await run("rpm", ["--root", root, "--initdb"]);
   if (rpms.length > 0) await run("rpm", ["--root", root, "-i", "--justdb", "--nodeps", "--noscripts", ...rpms]);
   rmSync(top, { recursive: true, force: true });
-  const { stdout } = await run("rpm", ["--root", root, "-qa", "--qf", "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n"]);
+  const { stdout } = await run("rpm", [
+    "--root",
+    root,
+    "-qa",
+    "--qf",
+    "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n",
+  ]);
   return stdout
     .split("\n")
     .filter((line) => line !== "")

@@ -45,7 +45,10 @@ interface Case {
 export function generate(seed: number, noarch = false): Case {
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
-  const names = Array.from({ length: 6 + Math.floor(rnd() * 8) }, (_, i) => `${pick(["a", "b", "c", "d", "m", "x", "z"])}${i}`);
+  const names = Array.from(
+    { length: 6 + Math.floor(rnd() * 8) },
+    (_, i) => `${pick(["a", "b", "c", "d", "m", "x", "z"])}${i}`,
+  );
   const caps = ["cap1", "cap2", "cap3"];
   const ops = [">=", "<", "=", "<="];
   const simpleDep = (self: string): string => {
@@ -69,7 +72,14 @@ export function generate(seed: number, noarch = false): Case {
   for (const name of names) {
     const versions = 1 + Math.floor(rnd() * 3);
     for (let v = 1; v <= versions; v++) {
-      const deps: DepSpec = { requires: [], provides: [], conflicts: [], obsoletes: [], recommends: [], supplements: [] };
+      const deps: DepSpec = {
+        requires: [],
+        provides: [],
+        conflicts: [],
+        obsoletes: [],
+        recommends: [],
+        supplements: [],
+      };
       const requires = Math.floor(rnd() * 3.2);
       for (let k = 0; k < requires; k++) deps.requires?.push(dep(name));
       if (rnd() < 0.3) {
@@ -156,7 +166,8 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installe
       for (const weakDeps of [true, false]) {
         const dnf = await dnfRun([{ id: "r", dir }], command, weakDeps, root);
         const [verb, ...args] = command;
-        const request = verb === "upgrade" ? { upgrade: args.length === 0 ? (true as const) : args } : { install: args };
+        const request =
+          verb === "upgrade" ? { upgrade: args.length === 0 ? (true as const) : args } : { install: args };
         let grove: string[] = [];
         let replaced: string[] = [];
         let problems: string[][] = [];

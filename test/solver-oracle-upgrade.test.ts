@@ -45,7 +45,12 @@ const REPO = [
 const SCENARIOS: UpgradeScenario[] = [
   { name: "upgrade everything", installed: SYSTEM, available: REPO, command: ["upgrade"] },
   { name: "upgrade one package", installed: SYSTEM, available: REPO, command: ["upgrade", "tool"] },
-  { name: "install something that needs newer libraries", installed: SYSTEM, available: REPO, command: ["install", "new"] },
+  {
+    name: "install something that needs newer libraries",
+    installed: SYSTEM,
+    available: REPO,
+    command: ["install", "new"],
+  },
   { name: "install an installed name upgrades it", installed: SYSTEM, available: REPO, command: ["install", "tool"] },
   { name: "install an obsoleted name", installed: SYSTEM.slice(0, 3), available: REPO, command: ["install", "old"] },
   {
@@ -54,7 +59,12 @@ const SCENARIOS: UpgradeScenario[] = [
     available: [pkg("lib-2-1"), pkg("app-1-1", { requires: ["lib = 1"] })],
     command: ["upgrade", "lib"],
   },
-  { name: "install a package that conflicts with an installed one", installed: SYSTEM, available: REPO, command: ["install", "rival"] },
+  {
+    name: "install a package that conflicts with an installed one",
+    installed: SYSTEM,
+    available: REPO,
+    command: ["install", "rival"],
+  },
   {
     name: "installed package with a broken dependency",
     installed: [pkg("broken-1-1", { requires: ["gone"] }), pkg("lib-1-1")],
@@ -88,7 +98,8 @@ describe.skipIf(!haveDnf)("solver vs dnf with an installed system", () => {
         const dnf = await dnfRun([{ id: "r", dir }], scenario.command, weakDeps, root);
         const repo = solverRepoFrom(await loadRepo(makeRepoConfig("r", { baseurl: [`file://${dir}/`] }), {}));
         const [verb, ...specs] = scenario.command;
-        const request = verb === "upgrade" ? { upgrade: specs.length === 0 ? (true as const) : specs } : { install: specs };
+        const request =
+          verb === "upgrade" ? { upgrade: specs.length === 0 ? (true as const) : specs } : { install: specs };
         let grove: string[] = [];
         let replaced: string[] = [];
         let problems: string[][] = [];
@@ -101,7 +112,8 @@ describe.skipIf(!haveDnf)("solver vs dnf with an installed system", () => {
           problems = err.problems.map((p) => [...p.rules]);
         }
         tally.cases++;
-        if (problems.length === 0 && dnf.problems.length === 0) expect(grove.length + replaced.length).toBeGreaterThan(0);
+        if (problems.length === 0 && dnf.problems.length === 0)
+          expect(grove.length + replaced.length).toBeGreaterThan(0);
         if (process.env.GROVE_SOLVER_ORACLE_VERBOSE) console.log(scenario.name, weakDeps, grove, replaced, problems);
         expect(grove).toEqual([...dnf.install.keys()].sort());
         expect(replaced).toEqual(dnf.replaced.sort());

@@ -42,13 +42,23 @@ interface Scenario {
   specs: string[];
 }
 
-const x = (nevra: string, deps: Parameters<typeof pkg>[1] = {}) => pkg(nevra.includes(".") ? nevra : `${nevra}.x86_64`, deps);
+const x = (nevra: string, deps: Parameters<typeof pkg>[1] = {}) =>
+  pkg(nevra.includes(".") ? nevra : `${nevra}.x86_64`, deps);
 
 /** One rule of dnf's behaviour each. */
 const SCENARIOS: Scenario[] = [
   {
     name: "alternative providers: the name that sorts first wins",
-    repos: [{ id: "r", packages: [x("app-1-1", { requires: ["mta"] }), x("zmail-1-1", { provides: ["mta"] }), x("amail-1-1", { provides: ["mta"] })] }],
+    repos: [
+      {
+        id: "r",
+        packages: [
+          x("app-1-1", { requires: ["mta"] }),
+          x("zmail-1-1", { provides: ["mta"] }),
+          x("amail-1-1", { provides: ["mta"] }),
+        ],
+      },
+    ],
     specs: ["app"],
   },
   {
@@ -135,10 +145,7 @@ const SCENARIOS: Scenario[] = [
     repos: [
       {
         id: "r",
-        packages: [
-          x("oldname-1-1"),
-          x("newname-2-1", { obsoletes: ["oldname < 2"], provides: ["oldname = 2-1"] }),
-        ],
+        packages: [x("oldname-1-1"), x("newname-2-1", { obsoletes: ["oldname < 2"], provides: ["oldname = 2-1"] })],
       },
     ],
     specs: ["oldname"],
@@ -296,7 +303,10 @@ const SCENARIOS: Scenario[] = [
     repos: [
       {
         id: "r",
-        packages: [x("httpd-2-1", { provides: ["webserver"], files: ["/usr/sbin/httpd"] }), x("nginx-1-1", { provides: ["webserver"] })],
+        packages: [
+          x("httpd-2-1", { provides: ["webserver"], files: ["/usr/sbin/httpd"] }),
+          x("nginx-1-1", { provides: ["webserver"] }),
+        ],
       },
     ],
     specs: ["webserver", "/usr/sbin/httpd"],
@@ -335,7 +345,14 @@ const SCENARIOS: Scenario[] = [
     repos: [
       {
         id: "r",
-        packages: [x("tool-1.0-1"), x("tool-1.5-1"), x("tool-1:0.9-1"), x("lib-2.0-1", {}), pkg("lib-2.0-1.noarch"), x("other-3-1")],
+        packages: [
+          x("tool-1.0-1"),
+          x("tool-1.5-1"),
+          x("tool-1:0.9-1"),
+          x("lib-2.0-1", {}),
+          pkg("lib-2.0-1.noarch"),
+          x("other-3-1"),
+        ],
       },
     ],
     specs: ["tool-1.5", "lib.noarch", "other-3-1.x86_64"],
@@ -345,10 +362,72 @@ const SCENARIOS: Scenario[] = [
     repos: [
       {
         id: "r",
-        packages: [x("app-1-1", { requires: ["lib = 1"] }), x("more-1-1", { requires: ["lib"] }), x("lib-1-1"), x("lib-2-1")],
+        packages: [
+          x("app-1-1", { requires: ["lib = 1"] }),
+          x("more-1-1", { requires: ["lib"] }),
+          x("lib-1-1"),
+          x("lib-2-1"),
+        ],
       },
     ],
     specs: ["app", "more"],
+  },
+  {
+    name: "supplements are installed before recommendations, a conflicting recommendation is skipped",
+    repos: [
+      {
+        id: "r",
+        packages: [
+          x("app-1-1", { recommends: ["docs", "absent"], requires: ["core"] }),
+          x("core-1-1"),
+          x("docs-1-1", { recommends: ["viewer"] }),
+          x("viewer-1-1"),
+          x("app-lang-1-1", { supplements: ["app"] }),
+          x("helper-1-1", { supplements: ["core"], conflicts: ["docs"] }),
+        ],
+      },
+    ],
+    specs: ["app"],
+  },
+  {
+    name: "rich if-else chooses the clause's first name",
+    repos: [
+      { id: "r", packages: [x("app-1-1", { requires: ["(b if c else d)"] }), x("b-1-1"), x("c-1-1"), x("d-1-1")] },
+    ],
+    specs: ["app"],
+  },
+  {
+    name: "the preferred first choice fails and the search backtracks",
+    repos: [
+      {
+        id: "r",
+        packages: [
+          x("app-1-1", { requires: ["s1", "s2", "s3"] }),
+          x("a-1-1", { provides: ["s1", "s2"], conflicts: ["b", "c", "d"] }),
+          x("b-1-1", { provides: ["s1"] }),
+          x("c-1-1", { provides: ["s2", "s3"] }),
+          x("d-1-1", { provides: ["s3"], conflicts: ["c"] }),
+        ],
+      },
+    ],
+    specs: ["app"],
+  },
+  {
+    name: "glob specs install every matching name",
+    repos: [
+      { id: "r", packages: [x("python3-foo-1-1"), x("python3-bar-1-1"), x("python3-bar-2-1"), x("perl-foo-1-1")] },
+    ],
+    specs: ["python3-*"],
+  },
+  {
+    name: "a versioned provide request",
+    repos: [
+      {
+        id: "r",
+        packages: [x("liba-1-1", { provides: ["libfoo = 1.0"] }), x("libb-1-1", { provides: ["libfoo = 2.0"] })],
+      },
+    ],
+    specs: ["libfoo >= 2"],
   },
   {
     name: "unsolvable: nothing provides",
@@ -408,7 +487,12 @@ async function groveInstall(
   }
 }
 
-async function loadSolverRepo(id: string, dir: string, priority?: number, cost?: number): Promise<SolverRepo<TablePackage>> {
+async function loadSolverRepo(
+  id: string,
+  dir: string,
+  priority?: number,
+  cost?: number,
+): Promise<SolverRepo<TablePackage>> {
   const config = makeRepoConfig(id, {
     baseurl: [`file://${dir}/`],
     ...(priority === undefined ? {} : { priority }),
@@ -425,7 +509,11 @@ describe.skipIf(!haveDnf)("solver vs dnf on synthetic repositories", () => {
         const groveRepos: SolverRepo<TablePackage>[] = [];
         for (const repo of scenario.repos) {
           const dir = path.join(tmp, `s${index}-${repo.id}`);
-          if (!existsSync(dir)) writeRepo(dir, repo.packages.map((p) => ("pkg" in p ? p : { pkg: p })));
+          if (!existsSync(dir))
+            writeRepo(
+              dir,
+              repo.packages.map((p) => ("pkg" in p ? p : { pkg: p })),
+            );
           dnfRepos.push({ id: repo.id, dir, priority: repo.priority, cost: repo.cost });
           groveRepos.push(await loadSolverRepo(repo.id, dir, repo.priority, repo.cost));
         }
@@ -434,7 +522,8 @@ describe.skipIf(!haveDnf)("solver vs dnf on synthetic repositories", () => {
         tally.synthetic++;
         const dnfSet = [...dnf.install].map(([nevra, { repo }]) => `${nevra} @${repo}`).sort();
         const groveSet = [...grove.install].map(([nevra, repo]) => `${nevra} @${repo}`).sort();
-        if (dnf.install.size === 0 && dnf.problems.length === 0) throw new Error(`dnf gave neither a transaction nor problems:\n${dnf.output}`);
+        if (dnf.install.size === 0 && dnf.problems.length === 0)
+          throw new Error(`dnf gave neither a transaction nor problems:\n${dnf.output}`);
         expect(groveSet).toEqual(dnfSet);
         expect(grove.problems).toEqual(dnf.problems);
         tally.syntheticSame++;

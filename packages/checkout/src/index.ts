@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from "./assemble/index.js";
 export { type CheckoutOptions, type CheckoutResult, type CheckoutStats, checkoutCommits } from "./checkout-commits.js";
 export {
   type AssembleOptions,

@@ -15,6 +15,8 @@ export interface CliContext {
   env: Readonly<Record<string, string | undefined>>;
   /** The user's home directory, for defaults under `~`. */
   homeDir: string;
+  /** True when standard error is a terminal: progress bars are drawn there only then (default false). */
+  stderrIsTTY?: boolean;
 }
 
 /** The {@link CliContext} of the running process: real stdout/stderr, `process.env` and the real home directory. */
@@ -28,5 +30,6 @@ export function processContext(): CliContext {
     },
     env: process.env,
     homeDir: homedir(),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }

@@ -64,3 +64,4 @@ export { hashString, StringTable } from "./model/string-table.js";
 export { TablePackage } from "./model/table-package.js";
 export { type LoadReposOptions, loadRepos, RepoSet, type SkippedRepo } from "./repo-set.js";
 export { type RepoNetworkOptions, Repository, type RepositoryInit } from "./repository.js";
+export * from "./solver/index.js";

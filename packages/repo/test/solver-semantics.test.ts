@@ -63,7 +63,12 @@ describe("complete search", () => {
   });
 
   it("installs one package per name", async () => {
-    const packages = [pkg("a-1-1", { requires: ["lib = 1"] }), pkg("b-1-1", { requires: ["lib = 2"] }), pkg("lib-1-1"), pkg("lib-2-1")];
+    const packages = [
+      pkg("a-1-1", { requires: ["lib = 1"] }),
+      pkg("b-1-1", { requires: ["lib = 2"] }),
+      pkg("lib-1-1"),
+      pkg("lib-2-1"),
+    ];
     const problems = await problemsOf(solve({ repos: [repo("r", packages)], install: ["a", "b"] }));
     expect(problems.flat()).toContain("cannot install both lib-2-1.noarch and lib-1-1.noarch");
   });
@@ -92,12 +97,22 @@ describe("provides and versions", () => {
       pkg("bash-5-1", { provides: ["shell"] }),
       pkg("zsh-5-1", { provides: ["shell"] }),
     ];
-    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual(["app-1-1.noarch", "zsh-5-1.noarch"]);
+    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "zsh-5-1.noarch",
+    ]);
   });
 
   it("chooses among providers of different names by name, like libsolv", async () => {
-    const packages = [pkg("app-1-1", { requires: ["mta"] }), pkg("sendmail-8-1", { provides: ["mta"] }), pkg("exim-4-1", { provides: ["mta"] })];
-    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual(["app-1-1.noarch", "exim-4-1.noarch"]);
+    const packages = [
+      pkg("app-1-1", { requires: ["mta"] }),
+      pkg("sendmail-8-1", { provides: ["mta"] }),
+      pkg("exim-4-1", { provides: ["mta"] }),
+    ];
+    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "exim-4-1.noarch",
+    ]);
   });
 
   it("prefers the provider of the higher version of a shared capability", async () => {
@@ -106,7 +121,10 @@ describe("provides and versions", () => {
       pkg("alpha-3.9-1", { provides: ["python(abi) = 3.9"] }),
       pkg("beta-3.11-1", { provides: ["python(abi) = 3.11"] }),
     ];
-    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual(["app-1-1.noarch", "beta-3.11-1.noarch"]);
+    expect(await installed({ repos: [repo("r", packages)], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "beta-3.11-1.noarch",
+    ]);
   });
 });
 
@@ -138,7 +156,10 @@ describe("conflicts and obsoletes", () => {
   });
 
   it("installs the replacement when a request names an obsoleted package", async () => {
-    const packages = [pkg("oldname-1-1"), pkg("newname-2-1", { obsoletes: ["oldname < 2"], provides: ["oldname = 2-1"] })];
+    const packages = [
+      pkg("oldname-1-1"),
+      pkg("newname-2-1", { obsoletes: ["oldname < 2"], provides: ["oldname = 2-1"] }),
+    ];
     expect(await installed({ repos: [repo("r", packages)], install: ["oldname"] })).toEqual(["newname-2-1.noarch"]);
   });
 
@@ -172,7 +193,11 @@ describe("rich dependencies", () => {
 
   it("requires (b and c): both", async () => {
     const r = repo("r", [pkg("app-1-1", { requires: ["(b and c)"] }), ...base]);
-    expect(await installed({ repos: [r], install: ["app"] })).toEqual(["app-1-1.noarch", "b-1-1.noarch", "c-1-1.noarch"]);
+    expect(await installed({ repos: [r], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "b-1-1.noarch",
+      "c-1-1.noarch",
+    ]);
   });
 
   it("requires (b if c): only when c is installed", async () => {
@@ -188,8 +213,15 @@ describe("rich dependencies", () => {
   it("requires (b if c else d): b with c, d without", async () => {
     const r = repo("r", [pkg("app-1-1", { requires: ["(b if c else d)"] }), ...base]);
     // Like libsolv, the clause (c or d) is fulfilled with the name that sorts first, which then needs b.
-    expect(await installed({ repos: [r], install: ["app"] })).toEqual(["app-1-1.noarch", "b-1-1.noarch", "c-1-1.noarch"]);
-    expect(await installed({ repos: [r], install: ["app"], excludes: ["c"] })).toEqual(["app-1-1.noarch", "d-1-1.noarch"]);
+    expect(await installed({ repos: [r], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "b-1-1.noarch",
+      "c-1-1.noarch",
+    ]);
+    expect(await installed({ repos: [r], install: ["app"], excludes: ["c"] })).toEqual([
+      "app-1-1.noarch",
+      "d-1-1.noarch",
+    ]);
   });
 
   it("requires (b unless c): b, and c must stay away", async () => {
@@ -225,7 +257,11 @@ describe("rich dependencies", () => {
   it("supplements (b and c): installed when both are", async () => {
     const r = repo("r", [pkg("plugin-1-1", { supplements: ["(b and c)"] }), ...base]);
     expect(await installed({ repos: [r], install: ["b"] })).toEqual(["b-1-1.noarch"]);
-    expect(await installed({ repos: [r], install: ["b", "c"] })).toEqual(["b-1-1.noarch", "c-1-1.noarch", "plugin-1-1.noarch"]);
+    expect(await installed({ repos: [r], install: ["b", "c"] })).toEqual([
+      "b-1-1.noarch",
+      "c-1-1.noarch",
+      "plugin-1-1.noarch",
+    ]);
   });
 
   it("rejects a malformed rich dependency with a GroveError", async () => {
@@ -249,7 +285,11 @@ describe("file dependencies", () => {
         return new Map(paths.map((p) => [p, p === "/usr/share/data/file.dat" ? [2] : []]));
       },
     });
-    expect(await installed({ repos: [r], install: ["app"] })).toEqual(["app-1-1.noarch", "data-1-1.noarch", "interp-1-1.noarch"]);
+    expect(await installed({ repos: [r], install: ["app"] })).toEqual([
+      "app-1-1.noarch",
+      "data-1-1.noarch",
+      "interp-1-1.noarch",
+    ]);
     expect(asked).toEqual([["/usr/share/data/file.dat"]]);
   });
 
@@ -307,7 +347,10 @@ describe("weak dependencies", () => {
       pkg("aaa-1-1", { provides: ["backend"] }),
       pkg("zzz-1-1", { provides: ["backend"] }),
     ]);
-    expect(await installed({ repos: [r], install: ["app"], weakDeps: false })).toEqual(["app-1-1.noarch", "zzz-1-1.noarch"]);
+    expect(await installed({ repos: [r], install: ["app"], weakDeps: false })).toEqual([
+      "app-1-1.noarch",
+      "zzz-1-1.noarch",
+    ]);
   });
 });
 
@@ -330,16 +373,18 @@ describe("arch policy, repositories, excludes", () => {
   });
 
   it("follows the arch option", async () => {
-    expect(await installed({ repos: [repo("r", multi)], install: ["tool"], arch: "aarch64" })).toEqual(["tool-1-1.aarch64"]);
+    expect(await installed({ repos: [repo("r", multi)], install: ["tool"], arch: "aarch64" })).toEqual([
+      "tool-1-1.aarch64",
+    ]);
   });
 
   it("prefers the repository with the better priority over a higher version", async () => {
     const low = repo("low", [pkg("tool-1-1")], { priority: 10 });
     const high = repo("high", [pkg("tool-2-1")], { priority: 50 });
     expect(await installed({ repos: [low, high], install: ["tool"] })).toEqual(["tool-1-1.noarch"]);
-    expect(await installed({ repos: [repo("a", [pkg("tool-1-1")]), repo("b", [pkg("tool-2-1")])], install: ["tool"] })).toEqual([
-      "tool-2-1.noarch",
-    ]);
+    expect(
+      await installed({ repos: [repo("a", [pkg("tool-1-1")]), repo("b", [pkg("tool-2-1")])], install: ["tool"] }),
+    ).toEqual(["tool-2-1.noarch"]);
   });
 
   it("takes equal versions from the cheaper repository", async () => {

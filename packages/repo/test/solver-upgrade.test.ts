@@ -81,13 +81,17 @@ describe("installed packages", () => {
     const r = repo("r", [pkg("rival-1-1", { conflicts: ["tool"] })]);
     const err = await solve({ repos: [r], installed: system, install: ["rival"] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SolveError);
-    expect((err as SolveError).problems[0]?.rules).toContain("package rival-1-1.noarch conflicts with tool provided by tool-1-1.noarch");
+    expect((err as SolveError).problems[0]?.rules).toContain(
+      "package rival-1-1.noarch conflicts with tool provided by tool-1-1.noarch",
+    );
   });
 
   it("explains an upgrade that would break an installed package", async () => {
     const r = repo("r", [pkg("lib-2-1"), pkg("app-1-1", { requires: ["lib = 1"] })]);
     const err = await solve({ repos: [r], installed: system.slice(0, 2), upgrade: ["lib"] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SolveError);
-    expect((err as SolveError).problems[0]?.rules).toContain("cannot install the best update candidate for package lib-1-1.noarch");
+    expect((err as SolveError).problems[0]?.rules).toContain(
+      "cannot install the best update candidate for package lib-1-1.noarch",
+    );
   });
 });

@@ -101,9 +101,9 @@ export function upgradeScope<P extends SolverPackage>(pool: Pool<P>, selection: 
   const targets = new Map<number, Set<number>>();
   const target = (installed: number, to: number): void => {
     updateMap[installed] = 1;
-    let set = targets.get(installed);
-    if (set === undefined) targets.set(installed, (set = new Set()));
-    set.add(to);
+    const set = targets.get(installed);
+    if (set === undefined) targets.set(installed, new Set([to]));
+    else set.add(to);
   };
   for (const id of selection) {
     if (pool.isInstalled(id)) {
@@ -140,7 +140,9 @@ export function upgradeSelection<P extends SolverPackage>(
     const bases = relevant.filter((id) => pool.isInstalled(id));
     for (const id of relevant) {
       if (pool.isInstalled(id)) continue;
-      const newer = pool.named(pool.nameOf(id)).some((i) => pool.isInstalled(i) && compareEVR(pool.evrOf(id), pool.evrOf(i)) > 0);
+      const newer = pool
+        .named(pool.nameOf(id))
+        .some((i) => pool.isInstalled(i) && compareEVR(pool.evrOf(id), pool.evrOf(i)) > 0);
       if (newer) bases.push(id);
     }
     for (const base of bases) {

@@ -129,7 +129,9 @@ export class Pool<P extends SolverPackage> {
     this.count = next - 1;
     this.repos = poolRepos;
     this.repoOfId = new Uint16Array(next);
-    poolRepos.forEach((repo, i) => this.repoOfId.fill(i, repo.base, repo.base + repo.packages.length));
+    poolRepos.forEach((repo, i) => {
+      this.repoOfId.fill(i, repo.base, repo.base + repo.packages.length);
+    });
     this.status = new Int8Array(next);
     this.names = new Array(next);
     this.evrs = new Array(next);
@@ -340,8 +342,8 @@ export class Pool<P extends SolverPackage> {
   addFilelistHits(repoIndex: number, hits: ReadonlyMap<string, readonly number[]>): void {
     const repo = this.repos[repoIndex] as PoolRepo<P>;
     for (const [path, indices] of hits) {
-      let list = this.filelistHits.get(path);
-      if (list === undefined) this.filelistHits.set(path, (list = []));
+      const list = this.filelistHits.get(path) ?? [];
+      this.filelistHits.set(path, list);
       for (const index of indices) if (index >= 0 && index < repo.packages.length) list.push(repo.base + index);
     }
   }

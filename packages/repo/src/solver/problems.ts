@@ -29,10 +29,14 @@ export class SolveError extends GroveError {
    * @param specs - the request, for the message
    */
   constructor(problems: readonly SolveProblem[], specs: readonly string[]) {
-    super(SolveErrorCode.unsatisfiable, `no solution for ${specs.join(" ") || "the request"}:\n${formatProblems(problems)}`, {
-      subject: specs.join(" "),
-      hint: "the problems above say which dependency cannot be met; a different version, another repository or dropping a request may help",
-    });
+    super(
+      SolveErrorCode.unsatisfiable,
+      `no solution for ${specs.join(" ") || "the request"}:\n${formatProblems(problems)}`,
+      {
+        subject: specs.join(" "),
+        hint: "the problems above say which dependency cannot be met; a different version, another repository or dropping a request may help",
+      },
+    );
     this.name = "GroveError";
     this.problems = problems;
   }
@@ -142,7 +146,8 @@ function depOrder<P extends SolverPackage>(pool: Pool<P>, infos: readonly RuleIn
     for (const kind of DEP_KINDS_IN_PRIMARY) {
       for (const dep of pkg.dependencies[kind] ?? []) {
         see(dep.name);
-        if (dep.evr !== "" && (dep.flags & 14) !== 0) see(`${dep.name}\u0000${formatOperator(dep.flags)}\u0000${dep.evr}`);
+        if (dep.evr !== "" && (dep.flags & 14) !== 0)
+          see(`${dep.name}\u0000${formatOperator(dep.flags)}\u0000${dep.evr}`);
       }
     }
     for (const file of pkg.files ?? []) see(file);

@@ -100,7 +100,9 @@ export class HashedRepoIndex implements SolverRepoIndex {
   /** Packages called `name`. */
   named(name: string): readonly number[] {
     this.namesMap ??= new HashedMultimap((add) => {
-      this.packages.forEach((pkg, i) => add(pkg.name, i));
+      this.packages.forEach((pkg, i) => {
+        add(pkg.name, i);
+      });
     });
     return this.namesMap.get(name);
   }

@@ -26,6 +26,8 @@ export const RuleKind = {
   best: "best",
   /** `best updates...`: dnf's best=True for an upgrade of `source`. */
   bestUpdate: "best-update",
+  /** A weak copy of a Requires rule preferring updates of installed packages over new packages. */
+  choice: "choice",
   /** Derived by conflict analysis. */
   learnt: "learnt",
 } as const;
@@ -69,6 +71,8 @@ export class Rule {
   readonly job: number;
   /** For learnt rules: the rules it was derived from. */
   readonly why: readonly Rule[] | undefined;
+  /** For choice rules: the Requires rule it narrows. */
+  readonly origin: Rule | undefined;
   /** Disabled rules take no part in solving (after a problem was recorded). */
   disabled = false;
   /** Further meanings of the same clause (package rules made more than once). */
@@ -82,7 +86,7 @@ export class Rule {
   constructor(
     lits: Int32Array,
     kind: RuleKindValue,
-    info: { source?: number; target?: number; dep?: string; job?: number; why?: readonly Rule[] } = {},
+    info: { source?: number; target?: number; dep?: string; job?: number; why?: readonly Rule[]; origin?: Rule } = {},
   ) {
     this.lits = lits;
     this.w1 = lits[0] ?? 0;
@@ -93,6 +97,7 @@ export class Rule {
     this.dep = info.dep;
     this.job = info.job ?? -1;
     this.why = info.why;
+    this.origin = info.origin;
   }
 
   /** Every meaning of the rule, the first one first. */
@@ -107,6 +112,7 @@ export class Rule {
       this.kind !== RuleKind.best &&
       this.kind !== RuleKind.bestUpdate &&
       this.kind !== RuleKind.update &&
+      this.kind !== RuleKind.choice &&
       this.kind !== RuleKind.learnt
     );
   }

@@ -7,15 +7,16 @@
  * its proof is recorded, the requests involved are disabled, and solving restarts to find further problems.
  * @packageDocumentation
  */
-import { isRichDep } from "@grove/rpm";
+import { choiceRulesToDisable, unneededChoiceRules } from "./choice-rules.js";
 import type { Closure } from "./closure.js";
+import { type InstalledEntry, replacedBy, type UpgradeScope } from "./installed.js";
 import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
 import type { Pool } from "./pool.js";
-import { evaluate, type Formula, type RichDeps, toClauses } from "./rich.js";
-import { type InstalledEntry, replacedBy, type UpgradeScope } from "./installed.js";
+import type { RichDeps } from "./rich.js";
 import { type Rule, RuleKind } from "./rule.js";
 import { Sat } from "./sat.js";
 import type { SolverPackage } from "./types.js";
+import { WeakState } from "./weak.js";
 
 /** Reason codes kept with decisions. */
 export const DecisionReason = {
@@ -41,6 +42,8 @@ export interface RunInput<P extends SolverPackage> {
   readonly installed: readonly InstalledEntry[];
   /** One rule per request. */
   readonly jobRules: readonly Rule[];
+  /** Weak rules preferring updates of installed packages (libsolv's choice rules). */
+  readonly choiceRules: readonly Rule[];
   /** dnf best=True rules. */
   readonly bestRules: readonly Rule[];
   /** What the upgrade request covers, undefined when there is none. */
@@ -72,12 +75,10 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   readonly problems: Rule[][] = [];
 
   private readonly input: RunInput<P>;
-  private readonly scanRules: Rule[];
-  private readonly allRules: Rule[];
+  /** Every rule but the learnt ones, in libsolv's order. */
+  private readonly rules: Rule[];
   private branches: Branch[] = [];
-  private readonly recommendsMap: Uint8Array;
-  private readonly suggestsMap: Uint8Array;
-  private recommendsIndex = -1;
+  private readonly weak: WeakState<P>;
   private readonly installedIds: number[];
   private watched = false;
   private installedPos = 0;
@@ -90,15 +91,14 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     this.pool = input.pool as unknown as Pool<SolverPackage>;
     this.sat = new Sat(input.pool.count);
     this.decision = this.sat.decision;
-    this.scanRules = [
+    this.rules = [
       ...input.packageRules,
       ...input.installed.map((entry) => entry.update),
       ...input.jobRules,
+      ...input.choiceRules,
       ...input.bestRules,
     ];
-    this.allRules = this.scanRules;
-    this.recommendsMap = new Uint8Array(input.pool.count + 1);
-    this.suggestsMap = new Uint8Array(input.pool.count + 1);
+    this.weak = new WeakState(input.pool, input.rich, input.closure, this.decision, this.sat.trail);
     this.installedIds = input.installed.map((entry) => entry.id);
     this.noupdate = new Uint8Array(input.pool.count + 1);
   }
@@ -144,6 +144,13 @@ export class Run<P extends SolverPackage> implements PolicyContext {
         level = weak.level;
         if (weak.rerun) continue;
       }
+      const unneeded = unneededChoiceRules(this.input.choiceRules, this.decision);
+      if (unneeded.length > 0) {
+        for (const rule of unneeded) this.disableForGood(rule);
+        this.sat.reset();
+        level = 0;
+        continue;
+      }
       const minimized = this.minimize(level);
       if (minimized !== undefined) {
         level = minimized;
@@ -169,14 +176,12 @@ export class Run<P extends SolverPackage> implements PolicyContext {
 
   /** Recommended by an installed package, or supplementing installed packages. */
   isRecommended(id: number): boolean {
-    this.updateRecommendsMap();
-    return this.recommendsMap[id] === 1 || this.isSupplementing(id);
+    return this.weak.isRecommended(id);
   }
 
   /** Suggested by an installed package, or enhancing installed packages. */
   isSuggested(id: number): boolean {
-    this.updateRecommendsMap();
-    return this.suggestsMap[id] === 1 || this.depsFulfilled(id, "enhances");
+    return this.weak.isSuggested(id);
   }
 
   // ---- phases --------------------------------------------------------------------------------------------
@@ -190,16 +195,16 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     const sat = this.sat;
     sat.reset();
     this.branches = [];
-    this.recommendsIndex = -1;
+    this.weak.reset();
     this.installedPos = 0;
     this.applyPolicy();
     if (!this.watched) {
-      sat.watchAll(this.allRules);
+      sat.watchAll(this.rules);
       this.watched = true;
     } else {
       for (const rule of sat.learnt) rule.disabled = dependsOnDisabled(rule);
     }
-    for (const rule of this.allRules) {
+    for (const rule of this.rules) {
       if (rule.disabled || rule.lits.length !== 1) continue;
       const lit = rule.lits[0] as number;
       const value = sat.value(lit);
@@ -370,7 +375,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     let level = startLevel;
     const decision = this.decision;
     const learnt = this.sat.learnt;
-    const fixed = this.scanRules;
+    const fixed = this.rules;
     let postponed = 0;
     const dq: number[] = [];
     for (let i = 0, n = 0; ; i++, n++) {
@@ -436,14 +441,14 @@ export class Run<P extends SolverPackage> implements PolicyContext {
       if (d > 0) {
         if (pool.isInstalled(id)) continue;
         for (const rec of pool.deps(id, "recommends")) {
-          for (const candidate of this.weakCandidates(id, rec.name, rec.flags, rec.evr)) {
+          for (const candidate of this.weak.candidates(id, rec.name, rec.flags, rec.evr)) {
             if (!seen.has(candidate)) {
               seen.add(candidate);
               recommended.push(candidate);
             }
           }
         }
-      } else if (pool.deps(id, "supplements").length > 0 && this.isSupplementing(id)) {
+      } else if (pool.deps(id, "supplements").length > 0 && this.weak.isSupplementing(id)) {
         if (!this.input.excludedFromWeak.has(id)) supplemented.push(id);
       }
     }
@@ -456,11 +461,12 @@ export class Run<P extends SolverPackage> implements PolicyContext {
         for (const obs of pool.deps(id, "obsoletes")) for (const other of pool.obsoletedBy(obs)) obsoleted.add(other);
       }
       dq = dq.filter((id) => !obsoleted.has(id));
-      dqs = dqs.filter((id) => !obsoleted.has(id) && this.supplementsNewPackages(id));
+      dqs = dqs.filter((id) => !obsoleted.has(id) && this.weak.supplementsNewPackages(id));
     }
     for (const id of dqs) if (!dq.includes(id)) dq.push(id);
     if (dq.length === 0) return { level, rerun: false };
-    if (dq.length === 1) return { level: this.setPropagateLearn(level, dq[0] as number, DecisionReason.weak), rerun: true };
+    if (dq.length === 1)
+      return { level: this.setPropagateLearn(level, dq[0] as number, DecisionReason.weak), rerun: true };
     filterUnwanted(this, dq, PolicyMode.recommend);
     const best = new Set(dq);
     dqs = dqs.filter((id) => best.has(id));
@@ -477,7 +483,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
       const id = this.sat.trail[i] as number;
       if (id < 0 || pool.isInstalled(id)) continue;
       for (const rec of pool.deps(id, "recommends")) {
-        const choice = this.weakCandidates(id, rec.name, rec.flags, rec.evr).filter((c) => best.has(c));
+        const choice = this.weak.candidates(id, rec.name, rec.flags, rec.evr).filter((c) => best.has(c));
         if (choice.length === 0) continue;
         if (choice.length > 1) filterUnwanted(this, choice, PolicyMode.choose);
         if (choice.length > 1) this.createBranch(level, choice, DecisionReason.weak);
@@ -495,7 +501,6 @@ export class Run<P extends SolverPackage> implements PolicyContext {
    */
   private minimize(level: number): number | undefined {
     if (this.branches.length === 0) return undefined;
-    this.updateRecommendsMap();
     let take: { branch: number; cand: number } | undefined;
     for (let b = this.branches.length - 1; b >= 0; b--) {
       const branch = this.branches[b] as Branch;
@@ -554,7 +559,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     branch.tried[cand] = true;
     this.branches.length = index + 1;
     this.sat.revert(branch.level);
-    if (this.recommendsIndex > this.sat.trail.length) this.recommendsIndex = -1;
+    this.weak.trailShrank();
     return this.setPropagateLearn(branch.level, branch.cands[cand] as number, branch.reason);
   }
 
@@ -577,7 +582,9 @@ export class Run<P extends SolverPackage> implements PolicyContext {
       if (conflict === undefined) break;
       if (level === 1) return this.analyzeUnsolvable(conflict);
       const learnt = sat.analyze(conflict, level);
-      trace?.(`conflict at level ${level} in [${this.literals(conflict)}], learnt [${this.literals(learnt.rule)}] for level ${learnt.level}`);
+      trace?.(
+        `conflict at level ${level} in [${this.literals(conflict)}], learnt [${this.literals(learnt.rule)}] for level ${learnt.level}`,
+      );
       level = learnt.level;
       this.revert(level);
       sat.assign(learnt.rule.lits[0] as number, level, learnt.rule);
@@ -598,121 +605,44 @@ export class Run<P extends SolverPackage> implements PolicyContext {
     while (this.branches.length > 0 && (this.branches[this.branches.length - 1] as Branch).level >= level) {
       this.branches.pop();
     }
-    if (this.recommendsIndex > this.sat.trail.length) this.recommendsIndex = -1;
+    this.weak.trailShrank();
   }
 
-  /** Record the proof of a conflict at level 1 and disable the requests involved. */
+  /**
+   * Record the proof of a conflict at level 1 and disable the requests involved; a proof using a weak (choice)
+   * rule instead drops the last such rule and records nothing.
+   */
   private analyzeUnsolvable(conflict: Rule): number {
     const proof = this.sat.proof(conflict);
+    const weak = proof.filter((rule) => rule.kind === RuleKind.choice);
+    if (weak.length > 0) {
+      const order = this.input.choiceRules;
+      let last = weak[0] as Rule;
+      for (const rule of weak) if (order.indexOf(rule) > order.indexOf(last)) last = rule;
+      for (const rule of choiceRulesToDisable(last, this.input.choiceRules)) this.disableForGood(rule);
+      this.sat.reset();
+      return 0;
+    }
     this.problems.push(proof);
     const culprits = proof.filter((rule) => !rule.isPackageRule);
     if (culprits.length === 0) return -1;
     // As libsolv: a problem with a request (its job or best rule) disables the whole request.
     const jobs = new Set(culprits.filter((rule) => rule.job >= 0).map((rule) => rule.job));
-    const disable = (rule: Rule): void => {
-      rule.disabled = true;
-      this.problemDisabled.add(rule);
-    };
-    for (const rule of culprits) disable(rule);
-    for (const rule of [...this.input.jobRules, ...this.input.bestRules]) if (jobs.has(rule.job)) disable(rule);
+    for (const rule of culprits) this.disableForGood(rule);
+    for (const rule of [...this.input.jobRules, ...this.input.bestRules])
+      if (jobs.has(rule.job)) this.disableForGood(rule);
     this.sat.reset();
     return 0;
   }
 
+  /** Disable a rule for the rest of the solve (policy changes do not bring it back). */
+  private disableForGood(rule: Rule): void {
+    rule.disabled = true;
+    this.problemDisabled.add(rule);
+  }
+
   private reasonFor(rule: Rule): number {
     return rule.kind === "job" || rule.kind === "best" ? DecisionReason.request : DecisionReason.dependency;
-  }
-
-  // ---- weak dependency helpers ---------------------------------------------------------------------------
-
-  /** Undecided packages that would fulfil a Recommends of `id` that is not fulfilled yet. */
-  private weakCandidates(id: number, name: string, flags: number, evr: string): number[] {
-    const decision = this.decision;
-    if (isRichDep(name)) {
-      const out: number[] = [];
-      const formula = this.input.rich.formula(name, this.input.pool.nevra(id));
-      if (evaluate(formula, (p) => (decision[p] as number) > 0)) return out;
-      for (const clause of toClauses(formula, false, name)) {
-        let open = true;
-        for (const lit of clause) {
-          const installed = (decision[lit > 0 ? lit : -lit] as number) > 0;
-          if ((lit > 0 && installed) || (lit < 0 && !installed)) {
-            open = false;
-            break;
-          }
-        }
-        if (!open) continue;
-        for (const lit of clause) if (lit > 0 && decision[lit] === 0 && !out.includes(lit)) out.push(lit);
-      }
-      return out;
-    }
-    const providers = this.input.pool.whatProvides(name, flags, evr);
-    const out: number[] = [];
-    for (const p of providers) {
-      const d = decision[p] as number;
-      if (d > 0) return [];
-      if (d === 0 && this.input.closure.member[p] === 1) out.push(p);
-    }
-    return out;
-  }
-
-  private isSupplementing(id: number): boolean {
-    return this.depsFulfilled(id, "supplements");
-  }
-
-  /** libsolv's "already installed" filter: a supplement counts only when new packages fulfil it. */
-  private supplementsNewPackages(id: number): boolean {
-    const pool = this.input.pool;
-    const newTrue = (p: number): boolean => (this.decision[p] as number) > 0 && !pool.isInstalled(p);
-    for (const dep of pool.deps(id, "supplements")) {
-      if (isRichDep(dep.name)) {
-        const formula = this.input.rich.formula(dep.name, pool.nevra(id));
-        if (evaluate(formula, (p) => (this.decision[p] as number) > 0) && someAtom(formula, newTrue)) return true;
-      } else if (pool.whatProvidesDep(dep).some(newTrue)) return true;
-    }
-    return false;
-  }
-
-  private depsFulfilled(id: number, kind: "supplements" | "enhances"): boolean {
-    const pool = this.input.pool;
-    const installed = (p: number): boolean => (this.decision[p] as number) > 0;
-    for (const dep of pool.deps(id, kind)) {
-      if (isRichDep(dep.name)) {
-        if (evaluate(this.input.rich.formula(dep.name, pool.nevra(id)), installed)) return true;
-      } else if (pool.whatProvidesDep(dep).some(installed)) return true;
-    }
-    return false;
-  }
-
-  private updateRecommendsMap(): void {
-    const pool = this.input.pool;
-    const trail = this.sat.trail;
-    if (this.recommendsIndex < 0) {
-      this.recommendsMap.fill(0);
-      this.suggestsMap.fill(0);
-      this.recommendsIndex = 0;
-    }
-    while (this.recommendsIndex < trail.length) {
-      const id = trail[this.recommendsIndex++] as number;
-      if (id < 0) continue;
-      this.markWeak(id, "recommends", this.recommendsMap);
-      this.markWeak(id, "suggests", this.suggestsMap);
-    }
-  }
-
-  private markWeak(id: number, kind: "recommends" | "suggests", map: Uint8Array): void {
-    const pool = this.input.pool;
-    for (const dep of pool.deps(id, kind)) {
-      if (!isRichDep(dep.name)) {
-        for (const p of pool.whatProvidesDep(dep)) map[p] = 1;
-        continue;
-      }
-      const clauses = toClauses(this.input.rich.formula(dep.name, pool.nevra(id)), false, dep.name);
-      for (const clause of clauses) {
-        if (clause.some((lit) => lit < 0 && (this.decision[-lit] as number) <= 0)) continue;
-        for (const lit of clause) if (lit > 0) map[lit] = 1;
-      }
-    }
   }
 
   /** True when installing `id` replaces an installed package (same name, or obsoletes one). */
@@ -735,15 +665,4 @@ function dependsOnDisabled(rule: Rule, seen: Set<Rule> = new Set()): boolean {
     if (reason.why === undefined ? reason.disabled : dependsOnDisabled(reason, seen)) return true;
   }
   return false;
-}
-
-function someAtom(formula: Formula, test: (id: number) => boolean): boolean {
-  switch (formula.op) {
-    case "atom":
-      return formula.ids.some(test);
-    case "not":
-      return false;
-    default:
-      return formula.args.some((arg) => someAtom(arg, test));
-  }
 }

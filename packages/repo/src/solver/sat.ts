@@ -315,5 +315,4 @@ export class Sat {
     }
     for (const v of level1) seen[v] = 0;
   }
-
 }

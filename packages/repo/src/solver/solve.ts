@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { GroveError } from "@grove/core";
+import { buildChoiceRules } from "./choice-rules.js";
 import { computeClosure } from "./closure.js";
 import {
   excludedFromWeak,
@@ -121,7 +122,9 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
       bestRules.push(new Rule(Int32Array.from(bestIds.sort((a, b) => a - b)), RuleKind.best, { job }));
     }
   });
-  if (best && scope !== undefined) bestRules.push(...bestUpdateRules(pool, policy, installed, scope));
+  if (best && scope !== undefined) bestRules.push(...bestUpdateRules(policy, installed, scope));
+
+  const choiceRules = buildChoiceRules({ pool, packageRules, installed, scope, allowDowngrade, policy });
 
   const run = new Run({
     pool,
@@ -130,6 +133,7 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
     packageRules,
     installed,
     jobRules,
+    choiceRules,
     bestRules,
     scope,
     excludedFromWeak: excludedFromWeak(pool),
@@ -172,12 +176,7 @@ function upgradeScopeFor<P extends SolverPackage>(
  * dnf best=True for upgrades (libsolv's best update rules): each installed package covered must end up as one
  * of the best of its update candidates (itself included, when nothing is better).
  */
-function bestUpdateRules<P extends SolverPackage>(
-  pool: Pool<P>,
-  policy: PolicyContext,
-  installed: readonly InstalledEntry[],
-  scope: UpgradeScope,
-): Rule[] {
+function bestUpdateRules(policy: PolicyContext, installed: readonly InstalledEntry[], scope: UpgradeScope): Rule[] {
   const rules: Rule[] = [];
   for (const entry of installed) {
     if (scope.bestMap[entry.id] !== 1) continue;

@@ -16,14 +16,16 @@ const VERSION = "([^-:(/=<> ]+)";
 const ARCH = "([^-:.(/=<> ]+)";
 
 /** dnf's NEVRA forms, in the order it tries them (HY_FORMS_MOST_SPEC). */
-const FORMS: ReadonlyArray<{ re: RegExp; parts: ReadonlyArray<"name" | "epoch" | "version" | "release" | "arch"> }> =
-  [
-    { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}\\.${ARCH}$`), parts: ["name", "epoch", "version", "release", "arch"] },
-    { re: new RegExp(`^${NAME}\\.${ARCH}$`), parts: ["name", "arch"] },
-    { re: new RegExp(`^${NAME}$`), parts: ["name"] },
-    { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}$`), parts: ["name", "epoch", "version", "release"] },
-    { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}$`), parts: ["name", "epoch", "version"] },
-  ];
+const FORMS: ReadonlyArray<{ re: RegExp; parts: ReadonlyArray<"name" | "epoch" | "version" | "release" | "arch"> }> = [
+  {
+    re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}\\.${ARCH}$`),
+    parts: ["name", "epoch", "version", "release", "arch"],
+  },
+  { re: new RegExp(`^${NAME}\\.${ARCH}$`), parts: ["name", "arch"] },
+  { re: new RegExp(`^${NAME}$`), parts: ["name"] },
+  { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}-${VERSION}$`), parts: ["name", "epoch", "version", "release"] },
+  { re: new RegExp(`^${NAME}-${EPOCH}${VERSION}$`), parts: ["name", "epoch", "version"] },
+];
 
 /** What a spec resolved to. */
 export interface SpecMatch {
@@ -162,4 +164,3 @@ function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): 
   }
   return [...out].sort((a, b) => a - b);
 }
-

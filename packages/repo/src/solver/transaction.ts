@@ -29,9 +29,9 @@ export function buildTransaction<P extends SolverPackage>(
     if (!installed(id)) continue;
     result.push(id);
     if (pool.isInstalled(id)) continue;
-    const old = pool.named(pool.nameOf(id)).find(
-      (other) => pool.isInstalled(other) && !installed(other) && !replaced.has(other),
-    );
+    const old = pool
+      .named(pool.nameOf(id))
+      .find((other) => pool.isInstalled(other) && !installed(other) && !replaced.has(other));
     if (old === undefined) {
       install.push(id);
       continue;

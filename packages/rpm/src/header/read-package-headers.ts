@@ -18,6 +18,8 @@ export interface PackageHeaders {
   pkg: RpmPackage;
   /** The main header exactly as in the file: 16-byte intro (magic, reserved, il, dl) + index + data. */
   headerBytes: Uint8Array;
+  /** The signature header exactly as in the file: 16-byte intro + index + data (without its padding). */
+  signatureBytes: Uint8Array;
   /** Expected payload digests from the headers, hex, when present. */
   payloadDigest?: { algorithm: DigestAlgorithm; compressed?: string; uncompressed?: string };
   /** SIGMD5 (legacy md5 over main header + compressed payload), hex, when present. */
@@ -57,7 +59,7 @@ export async function readPackageHeaders(
   if (options.verify) verifyHeaderDigests(signature, header);
   const pkg = buildRpmPackage(header, subject);
   const v6 = isV6(header);
-  const result: PackageHeaders = { lead, signature, header, pkg, headerBytes };
+  const result: PackageHeaders = { lead, signature, header, pkg, headerBytes, signatureBytes };
   const payloadDigest = readPayloadDigest(header);
   if (payloadDigest !== undefined) result.payloadDigest = payloadDigest;
   const legacyMd5 = readLegacyMd5(signature, v6);

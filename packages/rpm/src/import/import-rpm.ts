@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { type Commit, GroveError, type ImportStats, importEntries, isSha256Hex, type Store } from "@grove/core";
 import { archSuffix } from "../header/package-info.js";
 import type { ByteSource } from "../io/byte-reader.js";
+import { readFileChunks } from "../read-file-chunks.js";
 import { openRpm } from "../read-rpm.js";
 import { HashingSource } from "./hashing-source.js";
 import { rpmImportEntries } from "./rpm-entries.js";
@@ -54,6 +54,11 @@ export interface RpmCommitMetadata {
   sha256: string;
   /** Object id (`<sha256>.0644`) of the main header exactly as in the file (16-byte intro, index, data). */
   header: string;
+  /**
+   * Object id (`<sha256>.0644`) of the signature header exactly as in the file (16-byte intro, index, data;
+   * no padding): with it the rpmdb writer stores rpm's merged signature tags byte for byte.
+   */
+  signature?: string;
   /** The source RPM it was built from (`""` for source packages). */
   sourceRpm: string;
   /** Install/erase scriptlets. */
@@ -76,7 +81,7 @@ const HEADER_PERM = 0o644;
  * `%ghost` file as an entry without content; entry `flags` are rpm's file flags, owner names are
  * kept (uid/gid are 0 for root and 65534 for names checkout must resolve), file capabilities
  * become the `security.capability` xattr. The metadata ({@link RpmCommitMetadata}) names the main
- * header, stored as an object for the rpmdb. The ref `rpm/<name>/<epoch>:<version>-<release>.<arch>`
+ * and signature headers, stored as objects for the rpmdb. The ref `rpm/<name>/<epoch>:<version>-<release>.<arch>`
  * points at the commit.
  * @param store - the store
  * @param source - a file path, or the package bytes / stream
@@ -106,8 +111,7 @@ export async function importRpm(
     throw new GroveError("RPM_READ_FAILED", `${subject}: cannot open: ${(cause as Error).message}`, { subject, cause });
   });
   try {
-    const stream = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
-    return await importStream(store, stream, known, subject, options.verify ?? true);
+    return await importStream(store, readFileChunks(handle, subject), known, subject, options.verify ?? true);
   } finally {
     await handle.close();
   }
@@ -133,6 +137,10 @@ async function importStream(
       perm: HEADER_PERM,
       subject: `${subject} (header)`,
     });
+    const signature = await store.writeObject(rpm.headers.signatureBytes, {
+      perm: HEADER_PERM,
+      subject: `${subject} (signature header)`,
+    });
     const meta: RpmCommitMetadata = {
       kind: "rpm",
       nevra: pkg.nevra,
@@ -142,6 +150,7 @@ async function importStream(
       arch: pkg.isSource ? archSuffix(rpm.headers.header) : pkg.arch,
       sha256: "",
       header: header.id,
+      signature: signature.id,
       sourceRpm: pkg.sourceRpm,
       scripts: pkg.scripts,
       triggers: pkg.triggers,
@@ -167,7 +176,7 @@ async function importStream(
     const before = knownSha256 === undefined ? undefined : await store.lookupSource(knownSha256);
     const result = await importEntries(store, entries(), {
       metadata: () => meta as unknown as Commit["metadata"],
-      objects: [header.id],
+      objects: [header.id, signature.id],
       subject,
     });
     const alreadyImported = (before ?? (await store.lookupSource(meta.sha256))) === result.commitId;
@@ -210,12 +219,25 @@ async function findImported(store: Store, sha256: string): Promise<ImportRpmResu
   return { commitId, nevra: rpmMeta.nevra, ref, sha256, alreadyImported: true, stats: { ...EMPTY_STATS } };
 }
 
+/** Bytes hashed per read when hashing a package file. */
+const HASH_READ_SIZE = 1 << 20;
+
+/** sha256 of a file, read through one reused buffer (the file is usually in the page cache). */
 async function hashFile(file: string, subject: string): Promise<string> {
   const hash = createHash("sha256");
+  let handle: FileHandle | undefined;
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    handle = await open(file, "r");
+    const buffer = Buffer.allocUnsafe(HASH_READ_SIZE);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, HASH_READ_SIZE, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
   } catch (cause) {
     throw new GroveError("RPM_READ_FAILED", `${subject}: cannot read: ${(cause as Error).message}`, { subject, cause });
+  } finally {
+    await handle?.close();
   }
   return hash.digest("hex");
 }

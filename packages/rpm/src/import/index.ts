@@ -15,7 +15,6 @@ export {
   type RpmCommitMetadata,
   rpmRefName,
 } from "./import-rpm.js";
-export { UNRESOLVED_ID } from "./rpm-entries.js";
 export {
   DEFAULT_IMPORT_CONCURRENCY,
   type ImportRpmFileItem,
@@ -23,3 +22,4 @@ export {
   type ImportRpmFilesOutcome,
   importRpmFiles,
 } from "./import-rpm-files.js";
+export { UNRESOLVED_ID } from "./rpm-entries.js";

@@ -1,0 +1,80 @@
+/**
+ * The measurement loop: every contender of a scenario runs once per round, in an order that rotates from round
+ * to round (so load from elsewhere on the machine spreads evenly over them); the first `warmup` rounds are not
+ * recorded. Preparation (clearing a root, filling a cache) is never timed.
+ * @packageDocumentation
+ */
+import { rmSync } from "node:fs";
+import type { CommandRun } from "./measured-command.js";
+import type { ScenarioContext } from "./scenarios/context.js";
+import type { TrafficCounters } from "./static-server.js";
+
+/** One timed run. */
+export interface Sample {
+  /** Wall-clock milliseconds. */
+  wallMs: number;
+  /** Peak RSS in KiB, when measured. */
+  peakRssKb: number | undefined;
+  /** What the loopback server sent during the run, when the scenario counts downloads. */
+  traffic?: TrafficCounters;
+  /** Packages the run installed, changed or solved, as its output says (a sanity check shown in the table). */
+  count?: number;
+}
+
+/** Something a scenario measures. */
+export interface Contender {
+  /** Key of its samples (`grove`, `dnf`, ...). */
+  key: string;
+  /** Untimed preparation before each run. */
+  prepare?: () => Promise<void>;
+  /** The timed part; may record several samples under their own keys (e.g. an upgrade, then a no-op one). */
+  run: () => Promise<Record<string, Sample>>;
+}
+
+/** A {@link Sample} from a measured command, with what else the scenario observed. */
+export function sampleOf(
+  run: CommandRun,
+  extra: { traffic?: TrafficCounters; count?: number | undefined } = {},
+): Sample {
+  return {
+    wallMs: run.wallMs,
+    peakRssKb: run.peakRssKb,
+    ...(extra.traffic === undefined ? {} : { traffic: extra.traffic }),
+    ...(extra.count === undefined ? {} : { count: extra.count }),
+  };
+}
+
+/**
+ * Runs `contenders` for `ctx.warmup + ctx.runs` rounds and returns the recorded samples by key.
+ * @param ctx - round settings and progress output
+ * @param scenario - scenario name for progress lines
+ */
+export async function measureRounds(
+  ctx: ScenarioContext,
+  scenario: string,
+  contenders: readonly Contender[],
+): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>();
+  const rounds = ctx.warmup + ctx.runs;
+  for (let round = 0; round < rounds; round++) {
+    const recorded = round >= ctx.warmup;
+    for (let i = 0; i < contenders.length; i++) {
+      const contender = contenders[(i + round) % contenders.length] as Contender;
+      await contender.prepare?.();
+      const results = await contender.run();
+      for (const [key, sample] of Object.entries(results)) {
+        if (recorded) samples.set(key, [...(samples.get(key) ?? []), sample]);
+        const rss = sample.peakRssKb === undefined ? "" : `, ${Math.round(sample.peakRssKb / 1024)} MB RSS`;
+        ctx.log(
+          `${scenario}: ${recorded ? `run ${round - ctx.warmup + 1}/${ctx.runs}` : "warm-up"} ${key} ${(sample.wallMs / 1000).toFixed(2)} s${rss}`,
+        );
+      }
+    }
+  }
+  return samples;
+}
+
+/** Removes a directory tree if it exists (untimed cleanup). */
+export function clear(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,177 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { GroveError, type Store } from "@grove/core";
+import { downloadPackages, type RepoSet } from "@grove/repo";
+import { importRpm } from "@grove/rpm";
+import type { GenerationPackage } from "../generations/generation-state.js";
+import type { SolvedPackage } from "./solve-request.js";
+import { TaskLimit } from "./task-limit.js";
+
+/** Which packages of a solved root the store already has. */
+export interface FetchPlan {
+  /** Every package in install order; `commitId` is set for those already in the store. */
+  packages: { solved: SolvedPackage; commitId: string | undefined }[];
+  /** The packages to download and import. */
+  missing: SolvedPackage[];
+  /** Their total size in bytes (as the repositories state it). */
+  missingBytes: number;
+}
+
+/**
+ * Finds which packages the store already holds, by the package file's sha256 in the store's source
+ * index (no download, no file read). Kept installed packages use their lockfile commit. A package
+ * whose repository checksum is not sha256 is always fetched (the source index is keyed by sha256).
+ * @param store - the store
+ * @param solved - the root's packages
+ */
+export async function planFetch(store: Store, solved: readonly SolvedPackage[]): Promise<FetchPlan> {
+  const packages: FetchPlan["packages"] = [];
+  const missing: SolvedPackage[] = [];
+  let missingBytes = 0;
+  for (const pkg of solved) {
+    let commitId = pkg.installed?.commitId;
+    if (commitId === undefined && pkg.sha256 !== undefined) {
+      const found = await store.lookupSource(pkg.sha256);
+      if (found !== undefined && (await store.hasCommit(found))) commitId = found;
+    }
+    packages.push({ solved: pkg, commitId });
+    if (commitId === undefined) {
+      missing.push(pkg);
+      missingBytes += pkg.size;
+    }
+  }
+  return { packages, missing, missingBytes };
+}
+
+/** Progress of {@link fetchMissing}. */
+export type FetchProgress =
+  | { type: "download"; done: number; count: number; receivedBytes: number; totalBytes: number }
+  | { type: "retry"; nevra: string; message: string }
+  | { type: "import"; done: number; count: number; nevra: string };
+
+/** Options of {@link fetchMissing}. */
+export interface FetchMissingOptions {
+  /** Cache directory: downloads go to `<cacheDir>/packages/<repo>/` and are removed once imported. */
+  cacheDir: string;
+  /** Downloads at once (default 4). */
+  downloadConcurrency?: number;
+  /** Imports at once (default 2). */
+  importConcurrency?: number;
+  /** Progress callback. */
+  onProgress?: (event: FetchProgress) => void;
+}
+
+/** What {@link fetchMissing} produced. */
+export interface FetchResult {
+  /** Every package of the plan, in install order, with its commit. */
+  packages: GenerationPackage[];
+  /** NEVRAs of the packages fetched and imported by this call, in install order. */
+  downloaded: string[];
+}
+
+/**
+ * Downloads the packages the store lacks (verified against the repository checksums) and imports
+ * each into the store as soon as it has arrived (bounded concurrency for both). A downloaded file
+ * is deleted once imported: the store holds its content. On the first failure the other downloads
+ * are cancelled, the imports under way finish, and the failure is thrown.
+ * @param store - the store
+ * @param repoSet - the loaded repositories the packages come from
+ * @param plan - from {@link planFetch}
+ * @param options - cache directory, concurrency, progress
+ * @throws GroveError `REPO_*` from downloads, `RPM_*` from imports, `CHECKOUT_PACKAGE_MISMATCH` when a
+ *   package file is not the package its repository metadata describes
+ */
+export async function fetchMissing(
+  store: Store,
+  repoSet: RepoSet,
+  plan: FetchPlan,
+  options: FetchMissingOptions,
+): Promise<FetchResult> {
+  const commits = new Map<SolvedPackage, string>();
+  for (const p of plan.packages) if (p.commitId !== undefined) commits.set(p.solved, p.commitId);
+  const downloads = new TaskLimit(options.downloadConcurrency ?? 4);
+  const imports = new TaskLimit(options.importConcurrency ?? 2);
+  const controller = new AbortController();
+  const count = plan.missing.length;
+  const received = new Map<SolvedPackage, number>();
+  let receivedBytes = 0;
+  let downloadedCount = 0;
+  let importedCount = 0;
+  const emitDownload = () =>
+    options.onProgress?.({
+      type: "download",
+      done: downloadedCount,
+      count,
+      receivedBytes,
+      totalBytes: plan.missingBytes,
+    });
+
+  const fetchOne = async (pkg: SolvedPackage): Promise<void> => {
+    const handle = pkg.handle;
+    if (handle === undefined) throw new TypeError(`fetchMissing: ${pkg.nevra} has no repository package`);
+    const [file] = await downloads.run(() =>
+      downloadPackages(repoSet, [handle], {
+        cacheDir: options.cacheDir,
+        concurrency: 1,
+        signal: controller.signal,
+        onProgress: (event) => {
+          receivedBytes += event.received - (received.get(pkg) ?? 0);
+          received.set(pkg, event.received);
+          if (event.type === "done") downloadedCount++;
+          if (event.type === "retry") {
+            options.onProgress?.({ type: "retry", nevra: pkg.nevra, message: event.error?.message ?? "failed" });
+          }
+          emitDownload();
+        },
+      }),
+    );
+    if (file === undefined) throw new TypeError(`fetchMissing: no download result for ${pkg.nevra}`);
+    const result = await imports.run(() =>
+      importRpm(store, file.path, pkg.sha256 === undefined ? {} : { sha256: pkg.sha256 }),
+    );
+    if (result.nevra !== pkg.nevra) {
+      throw new GroveError(
+        "CHECKOUT_PACKAGE_MISMATCH",
+        `${file.path} is ${result.nevra}, but repository "${handle.repoId}" describes it as ${pkg.nevra}`,
+        { subject: file.path, hint: "the repository metadata does not match its packages; report it to its maintainer" },
+      );
+    }
+    commits.set(pkg, result.commitId);
+    if (pkg.sha256 === undefined) pkg.sha256 = result.sha256;
+    importedCount++;
+    options.onProgress?.({ type: "import", done: importedCount, count, nevra: pkg.nevra });
+    if (isInside(file.path, path.join(options.cacheDir, "packages"))) await rm(file.path, { force: true });
+  };
+
+  const outcomes = await Promise.allSettled(
+    plan.missing.map((pkg) =>
+      fetchOne(pkg).catch((err: unknown) => {
+        controller.abort(err);
+        throw err;
+      }),
+    ),
+  );
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed !== undefined) throw firstCause(failed.reason, controller.signal);
+
+  const packages = plan.packages.map(({ solved }) => {
+    const commitId = commits.get(solved);
+    if (commitId === undefined || solved.sha256 === undefined) {
+      throw new TypeError(`fetchMissing: ${solved.nevra} is not in the store after fetching`);
+    }
+    const line: GenerationPackage = { nevra: solved.nevra, sha256: solved.sha256, commitId };
+    if (solved.repo !== undefined) line.repo = solved.repo;
+    return line;
+  });
+  return { packages, downloaded: plan.missing.map((p) => p.nevra) };
+}
+
+/** The failure that started the cancellation, rather than the cancellations it caused. */
+function firstCause(reason: unknown, signal: AbortSignal): unknown {
+  return signal.aborted && signal.reason !== undefined ? signal.reason : reason;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}

@@ -1,0 +1,64 @@
+import { createHash } from "node:crypto";
+import { GroveError } from "@grove/core";
+import { type LoadReposOptions, loadRepos, type RepoSet, readReposDir, serializeRepoFile } from "@grove/repo";
+import type { RepoSnapshot } from "../generations/generation-state.js";
+import { groveCacheDir } from "./grove-dir.js";
+
+/** The repositories of a grove directory, loaded. */
+export interface GroveRepos {
+  /** The loaded repositories (the solver's and downloader's input). */
+  repoSet: RepoSet;
+  /** Each loaded repository's id, metadata revision (`sha256:<repomd.xml sha256>`) and base URL. */
+  snapshots: RepoSnapshot[];
+  /**
+   * sha256 of the enabled definitions (every option: URLs, priority, cost, excludes, ...): a change
+   * of configuration that could change a solve without any metadata changing.
+   */
+  configFingerprint: string;
+}
+
+/** Options of {@link loadGroveRepos}. */
+export interface LoadGroveReposOptions {
+  /** Network settings and the like passed to `loadRepos` (the cache directory is always `<dir>/cache`). */
+  network?: Omit<LoadReposOptions, "cacheDir">;
+}
+
+/**
+ * Loads every enabled repository of `<dir>/repos.d`, with the parsed-metadata cache in
+ * `<dir>/cache/repos/`: an unchanged repository costs one request (its repomd.xml) and no parsing.
+ * @param dir - the grove directory
+ * @param options - network settings
+ * @throws GroveError `CHECKOUT_NO_REPOS` when no repository is enabled; `REPO_*` from loading
+ */
+export async function loadGroveRepos(dir: string, options: LoadGroveReposOptions = {}): Promise<GroveRepos> {
+  const configs = (await readReposDir(dir)).map((entry) => entry.config).filter((config) => config.enabled);
+  if (configs.length === 0) {
+    throw new GroveError("CHECKOUT_NO_REPOS", `${dir} has no enabled repository (its repos.d/ is empty)`, {
+      subject: dir,
+      hint: "add one with `grove repo add ID URL`",
+    });
+  }
+  const repoSet = await loadRepos(configs, { ...options.network, cacheDir: groveCacheDir(dir) });
+  const snapshots: RepoSnapshot[] = repoSet.repos.map((repo) => {
+    const snapshot: RepoSnapshot = { id: repo.id, repomdChecksum: `sha256:${repo.repomdChecksum}` };
+    const url = repo.baseUrls[0];
+    if (url !== undefined) snapshot.url = url;
+    return snapshot;
+  });
+  const configFingerprint = createHash("sha256").update(serializeRepoFile(configs)).digest("hex");
+  return { repoSet, snapshots, configFingerprint };
+}
+
+/**
+ * True when two lists of repository snapshots name the same repositories at the same metadata
+ * revisions and URLs (order aside).
+ * @param a - one list
+ * @param b - the other
+ */
+export function sameSnapshots(a: readonly RepoSnapshot[], b: readonly RepoSnapshot[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (s: RepoSnapshot) => `${s.id}\u0000${s.repomdChecksum}\u0000${s.url ?? ""}`;
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.every((k, i) => k === right[i]);
+}

@@ -1,0 +1,33 @@
+import type { CliContext } from "../context.js";
+import { progressReporter } from "../output/progress-reporter.js";
+import { renderRootResult } from "../output/root-result-text.js";
+import type { RootCommand } from "../root-command.js";
+import { resolveStoreDir } from "../store-dir.js";
+
+/** `grove upgrade [NAME...] [--json]`: re-solve roots; build a new generation only when something changed. */
+export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void => {
+  root
+    .command("upgrade")
+    .summary("upgrade roots to the newest packages (all roots by default)")
+    .description(
+      "Refresh the repository metadata and re-solve each root's recorded request against its installed\n" +
+        'packages. When nothing changed, print "NAME: up to date" and change nothing. Otherwise download\n' +
+        "only what the store lacks, build generation G+1 (merging /etc and /var from G), swap roots/NAME\n" +
+        "to it and keep G. With --json, standard output is a JSON array with one object per root.",
+    )
+    .argument("[names...]", "the roots to upgrade (default: all)")
+    .option("--json", "print the results as JSON and nothing else on standard output")
+    .action(async (names, options) => {
+      const { upgrade } = await import("@grove/checkout");
+      const progress = progressReporter(ctx, options.json === true);
+      try {
+        const results = await upgrade(resolveStoreDir(root.opts().store, ctx), names, {
+          onProgress: progress.listener,
+        });
+        progress.finish();
+        ctx.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : results.map(renderRootResult).join(""));
+      } finally {
+        progress.finish();
+      }
+    });
+};
