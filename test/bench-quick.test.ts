@@ -32,7 +32,8 @@ const EXPECTED_ROWS: ReadonlyArray<[key: string, scenario: RegExp]> = [
   ["warm-ostree", /^warm assemble mini-web$/],
   ["second", /^second root mini-db after mini-web$/],
   ["second-downloads", /^second root mini-db after mini-web: downloaded$/],
-  ["upgrade-one", /^upgrade mini-web, one package changed/],
+  ["upgrade-first", /^upgrade mini-web, one package changed \(.*\), first time: downloads it$/],
+  ["upgrade-one", /^upgrade mini-web, one package changed, update already downloaded$/],
   ["upgrade-noop", /^upgrade mini-web, nothing to do$/],
   ["solve-warm", /^solve .*metadata cached$/],
   ["solve-cold", /^solve .*empty cache$/],
@@ -47,6 +48,7 @@ const TIMED = new Set([
   "warm-rpm",
   "warm-ostree",
   "second",
+  "upgrade-first",
   "upgrade-one",
   "upgrade-noop",
   "solve-warm",
@@ -101,6 +103,8 @@ describe.skipIf(skipReason !== undefined)("npm run bench:quick", () => {
       const byKey = new Map(EXPECTED_ROWS.map(([key], i) => [key, rows[i] as string[]]));
       expect(byKey.get("cold")?.[1]).toMatch(/, 5 packages$/);
       expect(byKey.get("cold")?.[3]).toMatch(/, 5 packages$/);
+      expect(byKey.get("upgrade-first")?.[1]).toMatch(/, 1 changed$/);
+      expect(byKey.get("upgrade-first")?.[3]).toMatch(/, 1 changed$/);
       expect(byKey.get("upgrade-one")?.[1]).toMatch(/, 1 changed$/);
       expect(byKey.get("upgrade-one")?.[3]).toMatch(/, 1 changed$/);
       expect(byKey.get("upgrade-noop")?.[1]).toMatch(/, 0 changed$/);
@@ -109,4 +113,18 @@ describe.skipIf(skipReason !== undefined)("npm run bench:quick", () => {
     },
     15 * 60 * 1000,
   );
+});
+
+describe("bench/RESULTS.md section", () => {
+  it("replaces only the Side by side section and keeps the others", async () => {
+    const { replaceSection } = await import("../bench/runner/results-file.js");
+    const before =
+      "# Benchmark results\n\nintro\n\n## Import\n\nold import\n\n## Side by side\n\nold table\n\n## Later\n\nkept\n";
+    const after = replaceSection(before, "new table");
+    expect(after).toBe(
+      "# Benchmark results\n\nintro\n\n## Import\n\nold import\n\n## Side by side\n\nnew table\n\n## Later\n\nkept\n",
+    );
+    expect(replaceSection("", "t")).toMatch(/^# Benchmark results\n[\s\S]*\n## Side by side\n\nt\n$/);
+    expect(replaceSection("# R\n\n## Other\n\nx\n", "t")).toBe("# R\n\n## Other\n\nx\n\n## Side by side\n\nt\n");
+  });
 });

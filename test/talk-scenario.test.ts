@@ -16,8 +16,9 @@
  * dpkg-deb, rpmbuild and createrepo_c; cache in `$GROVE_CORPUS_CACHE`, else `bench/cache/`; cold, that takes a
  * few minutes).
  */
-import { createHash } from "node:crypto";
+
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -37,8 +38,7 @@ import {
 const cacheDir = process.env.GROVE_CORPUS_CACHE ?? path.join(repoRoot, "bench", "cache");
 const haveTool = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 const missingTools = ["apt-get", "dpkg-deb", "rpmbuild", "createrepo_c", "rpm"].filter((t) => !haveTool(t));
-const skipReason =
-  missingTools.length > 0 ? `${missingTools.join(", ")} not installed` : unprivilegedUnavailable();
+const skipReason = missingTools.length > 0 ? `${missingTools.join(", ")} not installed` : unprivilegedUnavailable();
 if (skipReason !== undefined && process.env.CI) throw new Error(`the talk scenario test cannot run: ${skipReason}`);
 if (skipReason !== undefined) console.warn(`skipping the talk scenario test: ${skipReason}`);
 
@@ -68,6 +68,7 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
   const run = async (label: string, ...args: string[]): Promise<GroveRun> => {
     const result = await runGroveUnprivileged(["--store", grove, ...args], { HOME: home });
     timings.push(`${label}: ${result.ms} ms`);
+    lastStderr = result.stderr;
     if (result.stderr.includes("retrying")) console.log(`grove ${args.join(" ")}:\n${result.stderr}`);
     if (result.status !== 0) throw new Error(`grove ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
     return result;
@@ -76,13 +77,22 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
     const result = await run(label, ...args, "--json");
     return JSON.parse(result.stdout) as RootJson[];
   };
-  /** The .rpm files requested from the server since `mark`, by file name. */
-  const rpmRequestsSince = (mark: number): string[] =>
-    http.log
+  let lastStderr = "";
+  /**
+   * The .rpm files requested from the server since `mark`, by file name, each once. A file requested twice
+   * must be a download grove retried and said so on standard error (`retrying NEVRA`); anything else fails.
+   */
+  const rpmRequestsSince = (mark: number): string[] => {
+    const files = http.log
       .slice(mark)
       .filter((p) => p.endsWith(".rpm"))
       .map((p) => path.posix.basename(p))
       .sort();
+    const unique = [...new Set(files)];
+    const retried = files.filter((f, i) => files.indexOf(f) !== i);
+    for (const file of retried) expect(lastStderr).toContain(`retrying ${file.replace(/\.rpm$/, "")}`);
+    return unique;
+  };
   const rpmFileOf = (nevra: string): string => `${nevra.replace(/-\d+:/, "-")}.rpm`;
   const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
   /** The sha256 rpm records for `file` in package `rpm` (FILEDIGESTS; the corpus uses sha256). */
@@ -122,7 +132,8 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
   afterAll(async () => {
     await http?.close();
     if (timings.length > 0) console.log(`grove timings (unprivileged, loopback HTTP):\n  ${timings.join("\n  ")}`);
-    if (http !== undefined && http.aborted.length > 0) console.log(`responses abandoned by the client: ${http.aborted.join(" ")}`);
+    if (http !== undefined && http.aborted.length > 0)
+      console.log(`responses abandoned by the client: ${http.aborted.join(" ")}`);
     if (work !== "") rmSync(work, { recursive: true, force: true });
   });
 
@@ -145,7 +156,12 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
       const results = await runJson("assemble web (cold)", "assemble", "web", "apache2", "--no-weak-deps");
       expect(results).toHaveLength(1);
       web = results[0] as RootJson;
-      expect(web).toMatchObject({ name: "web", generation: 1, changed: true, path: path.join(grove, "roots", "web.1") });
+      expect(web).toMatchObject({
+        name: "web",
+        generation: 1,
+        changed: true,
+        path: path.join(grove, "roots", "web.1"),
+      });
       expect(web.packages).toContain("apache2-2.4.71-1~deb12u1.x86_64");
       expect([...web.downloaded].sort()).toEqual([...web.packages].sort());
       expect(rpmRequestsSince(mark)).toEqual(web.downloaded.map(rpmFileOf).sort());
@@ -211,18 +227,28 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
         upgraded: [{ name: "libssl3", from: "libssl3-3.0.22-1~deb12u2.x86_64", to: updated[0] }],
       });
       expect(byName.get("db")).toMatchObject({ generation: 2, changed: true });
-      expect(byName.get("db")?.upgraded.map((u) => u.to).sort()).toEqual(updated);
+      expect(
+        byName
+          .get("db")
+          ?.upgraded.map((u) => u.to)
+          .sort(),
+      ).toEqual(updated);
       expect(byName.get("shell")).toMatchObject({ generation: 1, changed: false, downloaded: [] });
-      expect(readdirSync(path.join(grove, "roots")).filter((n) => n.startsWith("shell")).sort()).toEqual([
-        "shell",
-        "shell.1",
-      ]);
+      expect(
+        readdirSync(path.join(grove, "roots"))
+          .filter((n) => n.startsWith("shell"))
+          .sort(),
+      ).toEqual(["shell", "shell.1"]);
 
       expect(readlinkSync(path.join(grove, "roots", "web"))).toBe("web.2");
       expect(sha256(path.join(grove, "roots", "web", CHANGED_DOC))).toBe(newDoc);
-      const rpmq = spawnSync("rpm", ["--root", path.join(grove, "roots", "web"), "--dbpath", "/usr/lib/sysimage/rpm", "-q", "libssl3"], {
-        encoding: "utf8",
-      });
+      const rpmq = spawnSync(
+        "rpm",
+        ["--root", path.join(grove, "roots", "web"), "--dbpath", "/usr/lib/sysimage/rpm", "-q", "libssl3"],
+        {
+          encoding: "utf8",
+        },
+      );
       expect(rpmq.stdout.trim()).toBe(updated[0]);
     },
     LONG,
@@ -249,20 +275,24 @@ describe.skipIf(skipReason !== undefined)("the talk's scenario, as an unprivileg
     expect(readlinkSync(path.join(grove, "roots", "db"))).toBe("db.2");
   });
 
-  it("lists the roots and finds the store intact", async () => {
-    const list = JSON.parse((await run("list", "list", "--json")).stdout) as {
-      name: string;
-      current: number;
-      generations: { generation: number; packages: number }[];
-    }[];
-    expect(list.map((r) => [r.name, r.current, r.generations.map((g) => g.generation)])).toEqual([
-      ["db", 2, [1, 2]],
-      ["shell", 1, [1]],
-      ["web", 1, [1, 2]],
-    ]);
-    const fsck = JSON.parse((await run("fsck", "fsck", "--json")).stdout) as { ok: boolean };
-    expect(fsck.ok).toBe(true);
-  }, LONG);
+  it(
+    "lists the roots and finds the store intact",
+    async () => {
+      const list = JSON.parse((await run("list", "list", "--json")).stdout) as {
+        name: string;
+        current: number;
+        generations: { generation: number; packages: number }[];
+      }[];
+      expect(list.map((r) => [r.name, r.current, r.generations.map((g) => g.generation)])).toEqual([
+        ["db", 2, [1, 2]],
+        ["shell", 1, [1]],
+        ["web", 1, [1, 2]],
+      ]);
+      const fsck = JSON.parse((await run("fsck", "fsck", "--json")).stdout) as { ok: boolean };
+      expect(fsck.ok).toBe(true);
+    },
+    LONG,
+  );
 });
 
 /** Every path under `dir` with its size and mtime, to show nothing was written. */

@@ -34,7 +34,12 @@ export function unprivilegedUnavailable(): string | undefined {
   if (!existsSync(cliMain)) return `${cliMain} does not exist: run 'npm run build' first`;
   if (!runningAsRoot) return undefined;
   if (spawnSync("sh", ["-c", "command -v setpriv"]).status !== 0) return "setpriv (util-linux) is not installed";
-  const probe = spawnSync("setpriv", [...setprivArgs(), process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(cliMain)})`]);
+  const probe = spawnSync("setpriv", [
+    ...setprivArgs(),
+    process.execPath,
+    "-e",
+    `require("fs").accessSync(${JSON.stringify(cliMain)})`,
+  ]);
   if (probe.status !== 0) return `uid ${UNPRIVILEGED_ID} cannot read ${cliMain}: ${probe.stderr}`;
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { GroveError } from "@grove/core";
 import { assertRootName } from "../generations/grove-layout.js";
-import { buildGeneration, type GroveRunOptions } from "./build-generation.js";
+import type { GroveRunOptions } from "./build-generation.js";
 import { currentGeneration } from "./current-generation.js";
 import { openGroveDir } from "./grove-dir.js";
 import { loadGroveRepos } from "./grove-repos.js";
@@ -51,6 +51,8 @@ export async function assemble(
     weakDeps,
     ...(options.arch === undefined ? {} : { arch: options.arch }),
   });
+  // Loaded on demand: it pulls in the checkout, the rpmdb writer and sql.js.
+  const { buildGeneration } = await import("./build-generation.js");
   return buildGeneration({
     store,
     name,

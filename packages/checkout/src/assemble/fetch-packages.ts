@@ -133,7 +133,10 @@ export async function fetchMissing(
       throw new GroveError(
         "CHECKOUT_PACKAGE_MISMATCH",
         `${file.path} is ${result.nevra}, but repository "${handle.repoId}" describes it as ${pkg.nevra}`,
-        { subject: file.path, hint: "the repository metadata does not match its packages; report it to its maintainer" },
+        {
+          subject: file.path,
+          hint: "the repository metadata does not match its packages; report it to its maintainer",
+        },
       );
     }
     commits.set(pkg, result.commitId);

@@ -20,9 +20,11 @@ export { installOrder } from "./install-order.js";
 export { InstalledPackage, installedPackages } from "./installed-packages.js";
 export {
   type CheckGroveDirResult,
+  type CollectGarbageOptions,
   type CollectGarbageResult,
   checkGroveDir,
   collectGarbage,
+  DEFAULT_PACKAGE_GRACE_MS,
   type RootProblem,
 } from "./maintenance.js";
 export type { GroveProgress, ProgressListener } from "./progress.js";

@@ -1,27 +1,77 @@
-import { existsSync } from "node:fs";
-import { type FsckOptions, type FsckResult, fsck, type GcResult, gc } from "@grove/core";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { type FsckOptions, type FsckResult, fsck, type GcResult, gc, isGroveError, type Store } from "@grove/core";
 import { listRoots, type PruneResult, pruneGenerations } from "../generations/manage-roots.js";
 import { openGroveDir } from "./grove-dir.js";
+
+/** Options of {@link collectGarbage}. */
+export interface CollectGarbageOptions {
+  /** Generations to keep per root, besides the current one (default 2). */
+  keep?: number;
+  /**
+   * Package refs (`rpm/...`) younger than this many milliseconds are kept even when no generation
+   * uses the package: an `assemble` running meanwhile may have just imported it (default 15 minutes).
+   */
+  packageGraceMs?: number;
+}
 
 /** What {@link collectGarbage} removed. */
 export interface CollectGarbageResult {
   /** Per root: generations kept and removed. */
   pruned: PruneResult[];
+  /** Package refs (`rpm/<name>/<evr>.<arch>`) dropped because no remaining generation uses the package. */
+  packageRefsRemoved: number;
   /** The store's gc: commits, objects and bytes freed. */
   gc: GcResult;
 }
 
+/** Default of {@link CollectGarbageOptions.packageGraceMs}. */
+export const DEFAULT_PACKAGE_GRACE_MS = 15 * 60_000;
+
 /**
- * Removes old generations (keeping the newest `keep` of each root, plus the current one), then
- * collects the store: package commits and file objects no remaining generation references go.
+ * Frees what old generations held: removes old generations (keeping the newest `keep` of each root,
+ * plus the current one), drops the package refs (`rpm/...`, set when a package is imported) of
+ * packages no remaining generation uses, then collects the store: those package commits and every
+ * file object only they used go. A later assembly that needs such a package downloads it again.
  * @param dir - the grove directory
- * @param options - `keep`: generations to keep per root (default 2)
+ * @param options - generations to keep, grace period of recently imported packages
  * @throws GroveError `CHECKOUT_BAD_OPTION` for a bad `keep`, `STORE_*`
  */
-export async function collectGarbage(dir: string, options: { keep?: number } = {}): Promise<CollectGarbageResult> {
+export async function collectGarbage(dir: string, options: CollectGarbageOptions = {}): Promise<CollectGarbageResult> {
   const store = await openGroveDir(dir);
   const pruned = await pruneGenerations(store, { keep: options.keep ?? 2 });
-  return { pruned, gc: await gc(store) };
+  const packageRefsRemoved = await dropUnusedPackageRefs(store, options.packageGraceMs ?? DEFAULT_PACKAGE_GRACE_MS);
+  return { pruned, packageRefsRemoved, gc: await gc(store) };
+}
+
+/**
+ * Deletes `rpm/...` refs whose commit no generation record lists and whose ref file is older than
+ * the grace period. Generations keep their packages through their own refs (`roots/NAME/G`), so
+ * this never endangers a root.
+ */
+async function dropUnusedPackageRefs(store: Store, graceMs: number): Promise<number> {
+  const used = new Set<string>();
+  for (const root of listRoots(store)) {
+    for (const g of root.generations) for (const p of g.state?.packages ?? []) used.add(p.commitId);
+  }
+  const cutoff = Date.now() - graceMs;
+  let removed = 0;
+  for (const ref of await store.listRefs("rpm/")) {
+    if (used.has(ref.commitId)) continue;
+    let mtime: number;
+    try {
+      mtime = statSync(path.join(store.dir, "refs", ref.name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (mtime > cutoff) continue;
+    try {
+      if (await store.deleteRef(ref.name, { expected: ref.commitId })) removed++;
+    } catch (err) {
+      if (!isGroveError(err) || err.code !== "STORE_REF_CHANGED") throw err; // re-imported meanwhile: keep
+    }
+  }
+  return removed;
 }
 
 /** A problem with a root (its symlink or generation records), as {@link checkGroveDir} reports it. */

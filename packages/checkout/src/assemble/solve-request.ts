@@ -2,8 +2,8 @@ import type { Store } from "@grove/core";
 import { nevraOf, type PackageHandle, type SolverPackage, solve, solverRepoFrom, TablePackage } from "@grove/repo";
 import type { GenerationPackage } from "../generations/generation-state.js";
 import type { GroveRepos } from "./grove-repos.js";
-import { InstalledPackage, installedPackages } from "./installed-packages.js";
 import { installOrder } from "./install-order.js";
+import { InstalledPackage, installedPackages } from "./installed-packages.js";
 
 /** One package of a solved root. */
 export interface SolvedPackage {

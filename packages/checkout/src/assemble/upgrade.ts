@@ -2,13 +2,12 @@ import path from "node:path";
 import { GroveError, type Store } from "@grove/core";
 import { rootLayout } from "../generations/grove-layout.js";
 import { getRoot, listRoots } from "../generations/manage-roots.js";
-import { buildGeneration, type GroveRunOptions } from "./build-generation.js";
+import type { GroveRunOptions } from "./build-generation.js";
 import { type CurrentGeneration, currentGeneration } from "./current-generation.js";
 import { openGroveDir } from "./grove-dir.js";
 import { type GroveRepos, loadGroveRepos, sameSnapshots } from "./grove-repos.js";
 import { readRootRequest } from "./root-request.js";
 import type { RootResult } from "./root-result.js";
-import { solveRequest } from "./solve-request.js";
 import { hasUpToDateNote, writeUpToDateNote } from "./up-to-date-note.js";
 
 /** Options of {@link upgrade}. */
@@ -76,6 +75,8 @@ async function upgradeRoot(
   if (sameInputs || hasUpToDateNote(store.dir, name, current, repos.snapshots, repos.configFingerprint)) {
     return upToDate(current, options, started);
   }
+  // Loaded on demand, so that a root found up to date without solving costs no solver or checkout code.
+  const { solveRequest } = await import("./solve-request.js");
   const solved = await solveRequest(repos, request.packages, {
     weakDeps: request.weakDeps,
     installed: state.packages,
@@ -88,6 +89,7 @@ async function upgradeRoot(
     writeUpToDateNote(store.dir, name, current, repos.snapshots, repos.configFingerprint);
     return upToDate(current, options, started);
   }
+  const { buildGeneration } = await import("./build-generation.js");
   return buildGeneration({
     store,
     name,

@@ -21,7 +21,7 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
     .option("--json", "print the result as JSON and nothing else on standard output")
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
     .action(async (name, packages, options) => {
-      const { assemble } = await import("@grove/checkout");
+      const { assemble } = await import("@grove/checkout/assemble");
       const progress = progressReporter(ctx, options.json === true);
       try {
         const result = await assemble(resolveStoreDir(root.opts().store, ctx), name, packages, {

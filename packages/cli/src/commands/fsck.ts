@@ -16,7 +16,7 @@ export const registerFsckCommand = (root: RootCommand, ctx: CliContext): void =>
     )
     .option("--json", "print {ok, store, roots} as JSON")
     .action(async (options) => {
-      const { checkGroveDir } = await import("@grove/checkout");
+      const { checkGroveDir } = await import("@grove/checkout/assemble");
       const dir = resolveStoreDir(root.opts().store, ctx);
       const result = await checkGroveDir(dir);
       const problems = [...result.store.problems, ...result.roots];

@@ -15,7 +15,7 @@ export const registerInitCommand = (root: RootCommand, ctx: CliContext): void =>
     .argument("[dir]", "the directory to create")
     .option("--json", "print {dir, created} as JSON")
     .action(async (dir, options) => {
-      const { initGroveDir } = await import("@grove/checkout");
+      const { initGroveDir } = await import("@grove/checkout/assemble");
       const result = await initGroveDir(dir ?? resolveStoreDir(root.opts().store, ctx));
       if (options.json) ctx.stdout(`${JSON.stringify(result)}\n`);
       else ctx.stdout(`${result.created ? "created" : "already a grove directory:"} ${result.dir}\n`);

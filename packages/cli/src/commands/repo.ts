@@ -10,7 +10,7 @@ export const registerRepoCommand = (root: RootCommand, ctx: CliContext): void =>
     .description("Add, list and remove repository definitions (.repo files in the grove directory's repos.d/).");
 
   const groveDir = async (): Promise<string> => {
-    const { openGroveDir } = await import("@grove/checkout");
+    const { openGroveDir } = await import("@grove/checkout/assemble");
     return (await openGroveDir(resolveStoreDir(root.opts().store, ctx))).dir;
   };
 
@@ -53,7 +53,9 @@ export const registerRepoCommand = (root: RootCommand, ctx: CliContext): void =>
       }
       if (repos.length === 0) ctx.stdout("no repositories (add one with `grove repo add ID URL`)\n");
       for (const r of repos) {
-        ctx.stdout(`${r.id}\t${r.enabled ? "enabled" : "disabled"}\t${r.baseurl.join(" ") || "(mirrorlist/metalink)"}\n`);
+        ctx.stdout(
+          `${r.id}\t${r.enabled ? "enabled" : "disabled"}\t${r.baseurl.join(" ") || "(mirrorlist/metalink)"}\n`,
+        );
       }
     });
 

@@ -15,7 +15,7 @@ export const registerSolveCommand = (root: RootCommand, ctx: CliContext): void =
     .option("--json", 'print {"install": [NEVRA...]}')
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
     .action(async (packages, options) => {
-      const { solvePackages } = await import("@grove/checkout");
+      const { solvePackages } = await import("@grove/checkout/assemble");
       const result = await solvePackages(resolveStoreDir(root.opts().store, ctx), packages, {
         weakDeps: options.weakDeps,
       });

@@ -18,14 +18,17 @@ export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void
     .argument("[names...]", "the roots to upgrade (default: all)")
     .option("--json", "print the results as JSON and nothing else on standard output")
     .action(async (names, options) => {
-      const { upgrade } = await import("@grove/checkout");
+      const { upgrade } = await import("@grove/checkout/assemble");
       const progress = progressReporter(ctx, options.json === true);
       try {
         const results = await upgrade(resolveStoreDir(root.opts().store, ctx), names, {
           onProgress: progress.listener,
         });
         progress.finish();
-        ctx.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : results.map(renderRootResult).join(""));
+        if (options.json) ctx.stdout(`${JSON.stringify(results, null, 2)}\n`);
+        else if (results.length === 0)
+          ctx.stdout("no roots to upgrade (create one with `grove assemble NAME PKG...`)\n");
+        else ctx.stdout(results.map(renderRootResult).join(""));
       } finally {
         progress.finish();
       }

@@ -40,19 +40,27 @@ export class ZstdTruncatedError extends Error {
  * @param expectedSize - the decompressed size the header announces; large payloads are decoded on a worker
  */
 export function unzstd(input: AsyncIterable<Uint8Array>, expectedSize = 0): AsyncGenerator<Uint8Array> {
-  return expectedSize >= ZSTD_WORKER_THRESHOLD ? unzstdOnWorker(input) : unzstdOnMainThread(input);
+  return expectedSize >= ZSTD_WORKER_THRESHOLD ? unzstdOnWorker(input) : unzstdOnMainThread(input, expectedSize);
 }
 
-async function* unzstdOnMainThread(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** Smallest output buffer (when the header announces a small payload). */
+const ZSTD_MIN_OUTPUT_CHUNK = 64 << 10;
+
+async function* unzstdOnMainThread(input: AsyncIterable<Uint8Array>, expectedSize: number): AsyncGenerator<Uint8Array> {
   const { DCtx } = await loadZstd();
   const context = new DCtx();
   let inFrame = false;
+  let left = expectedSize > 0 ? expectedSize : ZSTD_OUTPUT_CHUNK;
   for await (const chunk of input) {
     let src = chunk;
     for (;;) {
-      const dst = Buffer.allocUnsafe(ZSTD_OUTPUT_CHUNK);
+      // Sized to what the header says is left: a small payload does not allocate (and collect) 1 MiB per call.
+      // The size only tunes buffers; a payload larger than announced just takes more calls.
+      const size = Math.min(ZSTD_OUTPUT_CHUNK, Math.max(ZSTD_MIN_OUTPUT_CHUNK, left));
+      const dst = Buffer.allocUnsafe(size);
       const [remaining, produced, consumed] = context.decompressStream(dst, src);
       src = src.subarray(consumed);
+      left -= produced;
       if (produced > 0) yield dst.subarray(0, produced);
       inFrame = remaining !== 0;
       if (src.length === 0 && (produced < dst.length || remaining === 0)) break;

@@ -1,0 +1,99 @@
+/**
+ * Tiny rpm-md repositories for tests, built with the real tools: one `rpmbuild -bb` per package (noarch, no
+ * automatic dependencies) and `createrepo_c`. Each package ships `/usr/share/NAME/data` (its content names
+ * the version) and `/etc/NAME.conf` (`%config(noreplace)`).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** One package to build. */
+export interface TinyPackage {
+  /** Name. */
+  name: string;
+  /** Version. */
+  version: string;
+  /** Release (default `1`). */
+  release?: string;
+  /** Requires lines, e.g. `["base >= 1"]`. */
+  requires?: string[];
+}
+
+/** Why the repositories cannot be built here (missing tools), or `undefined`. */
+export function tinyRepoUnavailable(): string | undefined {
+  const missing = ["rpmbuild", "createrepo_c"].filter(
+    (tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0,
+  );
+  return missing.length === 0 ? undefined : `${missing.join(", ")} not installed`;
+}
+
+/** The `/usr/share/NAME/data` content of a package version. */
+export function tinyDataContent(pkg: TinyPackage): string {
+  return `${pkg.name} ${pkg.version}-${pkg.release ?? "1"}\n`;
+}
+
+/**
+ * Builds `packages` into `outDir/Packages/` and writes `outDir/repodata/`.
+ * @param outDir - the repository directory (created)
+ * @param packages - what to build
+ * @param workDir - scratch space for rpmbuild
+ * @returns the repository directory
+ */
+export function buildTinyRepo(outDir: string, packages: readonly TinyPackage[], workDir: string): string {
+  const pkgDir = path.join(outDir, "Packages");
+  mkdirSync(pkgDir, { recursive: true });
+  for (const pkg of packages) {
+    const top = path.join(workDir, `rpmbuild-${pkg.name}-${pkg.version}-${pkg.release ?? "1"}`);
+    mkdirSync(path.join(top, "SPECS"), { recursive: true });
+    const spec = path.join(top, "SPECS", `${pkg.name}.spec`);
+    writeFileSync(spec, specText(pkg));
+    const result = spawnSync(
+      "rpmbuild",
+      [
+        "-bb",
+        "--quiet",
+        "--define",
+        `_topdir ${top}`,
+        "--define",
+        "_build_id_links none",
+        "--define",
+        "__os_install_post %{nil}",
+        spec,
+      ],
+      { encoding: "utf8", env: { ...process.env, HOME: workDir, SOURCE_DATE_EPOCH: "1735689600" } },
+    );
+    if (result.status !== 0) throw new Error(`rpmbuild ${pkg.name} failed: ${result.stderr}`);
+    const rpmDir = path.join(top, "RPMS", "noarch");
+    for (const file of readdirSync(rpmDir)) renameSync(path.join(rpmDir, file), path.join(pkgDir, file));
+  }
+  const repo = spawnSync("createrepo_c", ["--quiet", "--no-database", outDir], { encoding: "utf8" });
+  if (repo.status !== 0) throw new Error(`createrepo_c failed: ${repo.stderr}`);
+  return outDir;
+}
+
+function specText(pkg: TinyPackage): string {
+  const data = tinyDataContent(pkg).trimEnd();
+  return [
+    `Name: ${pkg.name}`,
+    `Version: ${pkg.version}`,
+    `Release: ${pkg.release ?? "1"}`,
+    `Summary: ${pkg.name} for grove tests`,
+    "License: MIT",
+    "BuildArch: noarch",
+    "AutoReqProv: no",
+    ...(pkg.requires ?? []).map((r) => `Requires: ${r}`),
+    "",
+    "%description",
+    `${pkg.name}, a package built by grove's tests.`,
+    "",
+    "%install",
+    `mkdir -p %{buildroot}/usr/share/${pkg.name} %{buildroot}/etc`,
+    `echo '${data}' > %{buildroot}/usr/share/${pkg.name}/data`,
+    `echo 'setting=${pkg.version}' > %{buildroot}/etc/${pkg.name}.conf`,
+    "",
+    "%files",
+    `/usr/share/${pkg.name}`,
+    `%config(noreplace) /etc/${pkg.name}.conf`,
+    "",
+  ].join("\n");
+}
