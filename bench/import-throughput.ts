@@ -26,12 +26,13 @@ import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { initStore, openStore, type Store } from "@grove/core";
 import { importRpm, importRpmFiles } from "@grove/rpm";
+import { machineInfo } from "./runner/machine-info.js";
 
 const execFileAsync = promisify(execFile);
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -274,6 +275,7 @@ async function measureAll(values: { jobs: string; runs: string; only?: string | 
   const runs = Number(values.runs);
   const dirs = positionals.length > 0 ? positionals.map((d) => path.resolve(d)) : defaultCorpus();
   const name = dirs.map((d) => path.relative(repoRoot, d) || d).join(" ");
+  const machine = machineInfo(repoRoot);
   const corpus = await loadCorpus(name, dirs);
   const only = values.only?.split(",");
   const all = measurements(jobs).filter((x) => only === undefined || only.includes(x.key));
@@ -294,7 +296,8 @@ async function measureAll(values: { jobs: string; runs: string; only?: string | 
   const mb = corpus.payloadBytes / 1e6;
   const lines = [
     `corpus ${corpus.name}: ${corpus.files.length} packages (${(corpus.packageBytes / 1e6).toFixed(1)} MB), ${corpus.entries} entries, ${mb.toFixed(1)} MB of file content (list ${check})`,
-    `node ${process.version}, ${cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs; median of ${runs} runs`,
+    `${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, commit ${machine.commit}, ${machine.date}`,
+    `load average ${machine.loadAtStart.join(" ")} at start, ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs; median of ${runs} runs`,
     "",
     row(["", "wall s", "MB/s (file content)", "CPU s", "cores used"]),
     row(["---", "---:", "---:", "---:", "---:"]),

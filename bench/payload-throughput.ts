@@ -14,11 +14,12 @@ import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { Readable, type Transform } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createGunzip, type ZlibOptions } from "node:zlib";
+import { machineInfo } from "./runner/machine-info.js";
 
 // Internals of @grove/rpm (the decompressor alone is not public API): loaded from its dist/ directory,
 // relative to this file's compiled location (bench/dist/).
@@ -234,8 +235,10 @@ function row(cells: (string | number)[]): string {
 
 async function benchGrove(options: Options): Promise<void> {
   const packages = buildPackages(options);
-  const [load] = loadavg();
-  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load?.toFixed(1)} at start`);
+  const machine = machineInfo(path.resolve(benchDir, ".."));
+  console.log(
+    `${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, commit ${machine.commit}, ${machine.date}, load average ${machine.loadAtStart.join(" ")} at start`,
+  );
   console.log(`median of ${options.runs} runs; MB/s of decompressed payload, per wall-clock second and per CPU`);
   console.log("second (CPU time of all the process's threads: the cost, whatever else runs on the machine)\n");
   console.log(
@@ -252,6 +255,7 @@ async function benchGrove(options: Options): Promise<void> {
     ]),
   );
   console.log(row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
+  const loads: number[] = [];
   for (const [compressor, file] of packages) {
     const raw: number[] = [];
     const full: number[] = [];
@@ -270,6 +274,7 @@ async function benchGrove(options: Options): Promise<void> {
       rawCpu.push(mbps(r.bytes, r.cpuSeconds));
       fullCpu.push(mbps(f.bytes, f.cpuSeconds));
     }
+    loads.push(loadavg()[0] ?? 0);
     const percent = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)} %`;
     console.log(
       row([
@@ -285,6 +290,7 @@ async function benchGrove(options: Options): Promise<void> {
       ]),
     );
   }
+  console.log(`\nload average after each compressor: ${loads.map((l) => l.toFixed(1)).join(", ")}`);
 }
 
 /** A candidate decoder: compressed chunks in, decompressed byte count out. */

@@ -1,9 +1,14 @@
 /**
  * Differential test of the solver against the real dnf on random repositories: small pools with competing
- * providers, version ranges, conflicts, obsoletes, rich and weak dependencies, generated from fixed seeds.
- * grove and dnf must install the same packages, or both fail with the same explanations.
+ * providers, version ranges, conflicts, obsoletes, rich and weak dependencies, generated from fixed seeds,
+ * installed into an empty root, and (second part) with a random installed system registered in a real rpmdb
+ * and `dnf upgrade` / `dnf install` run on it. grove and dnf must install (and replace) the same packages, or
+ * both fail with the same explanations.
  *
- * `GROVE_SOLVER_FUZZ=N` runs N cases (default 40); `GROVE_SOLVER_FUZZ_SEED=S` starts at seed S.
+ * `GROVE_SOLVER_FUZZ=N` runs N fresh-install cases (default 30), `GROVE_SOLVER_FUZZ_UPGRADE=N` N cases with an
+ * installed system (default 10), `GROVE_SOLVER_FUZZ_SEED=S` starts at seed S. For debugging a case:
+ * `GROVE_SOLVER_FUZZ_KEEP=DIR` keeps its repository, `GROVE_SOLVER_FUZZ_DUMP=1` prints the packages and dnf's
+ * output, `GROVE_SOLVER_FUZZ_TRACE=1` prints grove's decisions.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -20,8 +25,8 @@ if (!haveDnf) {
   console.warn("skipping solver-oracle-fuzz.test.ts: dnf is not installed");
 }
 
-const CASES = Number(process.env.GROVE_SOLVER_FUZZ ?? 40);
-const UPGRADE_CASES = Number(process.env.GROVE_SOLVER_FUZZ_UPGRADE ?? 12);
+const CASES = Number(process.env.GROVE_SOLVER_FUZZ ?? 30);
+const UPGRADE_CASES = Number(process.env.GROVE_SOLVER_FUZZ_UPGRADE ?? 10);
 const FIRST_SEED = Number(process.env.GROVE_SOLVER_FUZZ_SEED ?? 1);
 
 /** A small deterministic PRNG (mulberry32). */
