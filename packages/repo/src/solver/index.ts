@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { DEFAULT_REPO_COST, DEFAULT_REPO_PRIORITY, INSTALLED_REPO_ID, isPrimaryPath } from "./pool.js";
-export { describeProblems, formatProblems, SolveError, SolveErrorCode } from "./problems.js";
+export { formatProblems, SolveError, SolveErrorCode } from "./problems.js";
 export { HashedRepoIndex } from "./repo-index.js";
 export { solverRepoFrom } from "./repository-source.js";
 export { DEFAULT_SOLVE_ARCH, solve } from "./solve.js";

@@ -1,6 +1,7 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { DigestAlgorithm } from "../types.js";
 import { postableChunk } from "./worker-chunk.js";
+import { WorkerPool } from "./worker-pool.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
 const MAX_BYTES_IN_FLIGHT = 32 << 20;
@@ -16,37 +17,46 @@ type WorkerMessage =
   | { type: "digests"; hex: string[] }
   | { type: "error"; message: string };
 
-/** The worker's program (an `eval` worker: self-contained, see zstd-worker.ts). */
+/** The worker's program (an `eval` worker: self-contained, see zstd-worker.ts); one job per `start` ... `end`. */
 function digestWorkerMain(): void {
-  const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
+  const { parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
   const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  type Hash = ReturnType<typeof createHash>;
+  type Spec = { algorithm: string; prefix?: Uint8Array };
   const port = parentPort as NonNullable<typeof parentPort>;
-  const specs = (workerData as { specs: { algorithm: string; prefix?: Uint8Array }[] }).specs;
-  const hashes = specs.map((spec) => {
-    const hash = createHash(spec.algorithm);
-    if (spec.prefix !== undefined) hash.update(spec.prefix);
-    return hash;
-  });
-  port.on("message", (message: { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
-    try {
-      if (message.type === "end") {
-        port.postMessage({ type: "digests", hex: hashes.map((hash) => hash.digest("hex")) });
-        return;
+  let hashes: Hash[] = [];
+  port.on(
+    "message",
+    (message: { type: "start"; specs: Spec[] } | { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
+      try {
+        if (message.type === "start") {
+          hashes = message.specs.map((spec) => {
+            const hash = createHash(spec.algorithm);
+            if (spec.prefix !== undefined) hash.update(spec.prefix);
+            return hash;
+          });
+        } else if (message.type === "end") {
+          port.postMessage({ type: "digests", hex: hashes.map((hash) => hash.digest("hex")) });
+          hashes = [];
+        } else {
+          for (const hash of hashes) hash.update(message.chunk);
+          port.postMessage({ type: "hashed", bytes: message.chunk.length });
+        }
+      } catch (err) {
+        port.postMessage({ type: "error", message: String((err as Error)?.message ?? err) });
       }
-      for (const hash of hashes) hash.update(message.chunk);
-      port.postMessage({ type: "hashed", bytes: message.chunk.length });
-    } catch (err) {
-      port.postMessage({ type: "error", message: String((err as Error)?.message ?? err) });
-    }
-  });
+    },
+  );
 }
 
-const WORKER_SOURCE = `(${digestWorkerMain.toString()})()`;
+/** The digest workers, reused from payload to payload. */
+const digestWorkers = new WorkerPool(`(${digestWorkerMain.toString()})()`);
 
 /**
  * Several digests of one byte stream, computed on a worker thread so that the hashing overlaps with the main
- * thread's work. Chunks are shared with the worker, or copied (see {@link postableChunk}). The worker keeps the process alive only while
- * {@link OffThreadDigests.update} or {@link OffThreadDigests.digests} wait for it.
+ * thread's work. Chunks are shared with the worker, or copied (see {@link postableChunk}). The worker (from a pool: see
+ * {@link WorkerPool}) keeps the process alive only while {@link OffThreadDigests.update} or
+ * {@link OffThreadDigests.digests} wait for it.
  */
 export class OffThreadDigests {
   private readonly worker: Worker;
@@ -54,11 +64,12 @@ export class OffThreadDigests {
   private failure: Error | undefined;
   private result: string[] | undefined;
   private wake: (() => void) | undefined;
+  private released = false;
 
   /** @param specs - the digests to compute, in the order {@link OffThreadDigests.digests} returns them */
   constructor(specs: OffThreadDigestSpec[]) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { specs } });
-    this.worker.unref();
+    this.worker = digestWorkers.take();
+    this.worker.postMessage({ type: "start", specs });
     this.worker.on("message", (message: WorkerMessage) => {
       if (message.type === "hashed") this.inFlight -= message.bytes;
       else if (message.type === "digests") this.result = message.hex;
@@ -67,6 +78,10 @@ export class OffThreadDigests {
     });
     this.worker.on("error", (err) => {
       this.failure ??= err;
+      this.notify();
+    });
+    this.worker.on("exit", (code) => {
+      this.failure ??= new Error(`the digest worker exited with code ${code}`);
       this.notify();
     });
   }
@@ -97,20 +112,29 @@ export class OffThreadDigests {
     this.worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
   }
 
-  /** The hex digests, once every chunk was hashed; ends the worker. */
+  /** The hex digests, once every chunk was hashed; the worker then goes back to the pool. */
   async digests(): Promise<string[]> {
     this.worker.postMessage({ type: "end" });
+    let clean = false;
     try {
       while (this.result === undefined && this.failure === undefined) await this.waitForWorker();
       if (this.failure !== undefined) throw this.failure;
+      clean = true;
       return this.result as string[];
     } finally {
-      void this.close();
+      this.release(clean);
     }
   }
 
-  /** Ends the worker (also on error paths). */
+  /** Lets go of the worker: stopped when its job did not end cleanly (reading stopped early, an error). */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.release(false);
+  }
+
+  private release(clean: boolean): void {
+    if (this.released) return;
+    this.released = true;
+    if (clean) digestWorkers.give(this.worker);
+    else void this.worker.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import { postableChunk } from "../worker-chunk.js";
+import { WorkerPool } from "../worker-pool.js";
 
 /** Compressed chunks handed to the worker but not yet decoded, at most. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
@@ -21,11 +21,16 @@ function zstdWorkerMain(): void {
   const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
   type Context = { decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number] };
   const binding = require((workerData as { bindingPath: string }).bindingPath) as { DCtx: new () => Context };
-  const context = new binding.DCtx();
   const port = parentPort as NonNullable<typeof parentPort>;
+  let context = new binding.DCtx();
   let inFrame = false;
-  port.on("message", (message: { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
+  port.on("message", (message: { type: "start" } | { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
     try {
+      if (message.type === "start") {
+        context = new binding.DCtx();
+        inFrame = false;
+        return;
+      }
       if (message.type === "end") {
         if (inFrame) {
           port.postMessage({
@@ -62,7 +67,8 @@ function zstdWorkerMain(): void {
 
 const WORKER_SOURCE = `(${zstdWorkerMain.toString()})()`;
 
-let bindingPath: string | undefined;
+/** The zstd workers, reused from payload to payload (created with the binding's path on first use). */
+let zstdWorkers: WorkerPool | undefined;
 
 /**
  * Decompresses a zstd stream on a worker thread with zstd-napi, so that decoding overlaps with the parsing
@@ -70,9 +76,12 @@ let bindingPath: string | undefined;
  * only: starting the worker costs a few milliseconds.
  */
 export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding.js");
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath } });
-  worker.unref();
+  zstdWorkers ??= new WorkerPool(WORKER_SOURCE, {
+    bindingPath: createRequire(import.meta.url).resolve("zstd-napi/binding.js"),
+  });
+  const pool = zstdWorkers;
+  const worker = pool.take();
+  worker.postMessage({ type: "start" });
   const ready: Uint8Array[] = [];
   let queuedBytes = 0;
   let inFlight = 0;
@@ -143,8 +152,14 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
       worker.unref();
     }
   } finally {
-    worker.removeAllListeners("exit");
-    await worker.terminate();
+    // Reusable when the stream ended with the worker's own "done"; anything else (an error, a consumer
+    // that stopped early with chunks in flight) ends the worker.
+    if (finished && failure === undefined) {
+      pool.give(worker);
+    } else {
+      worker.removeAllListeners("exit");
+      await worker.terminate();
+    }
     if (!inputDone) await source.return?.();
   }
 }
