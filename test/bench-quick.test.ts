@@ -108,8 +108,8 @@ describe.skipIf(skipReason !== undefined)("npm run bench:quick", () => {
       expect(byKey.get("upgrade-one")?.[1]).toMatch(/, 1 changed$/);
       expect(byKey.get("upgrade-one")?.[3]).toMatch(/, 1 changed$/);
       expect(byKey.get("upgrade-noop")?.[1]).toMatch(/, 0 changed$/);
-      expect(result.stdout).toMatch(/^Machine: \d+ CPUs .* GiB RAM, Node v\d+/m);
-      expect(result.stdout).toMatch(/^Command: `bench\/run --quick --json /m);
+      expect(result.stdout).toMatch(/^- Machine: \d+ CPUs .* GiB RAM, Node v\d+/m);
+      expect(result.stdout).toMatch(/^- Command: `bench\/run --quick --json /m);
     },
     15 * 60 * 1000,
   );

@@ -54,31 +54,42 @@ function cells(row: ResultRow): string[] {
   ];
 }
 
-function line(values: readonly string[]): string {
-  return `| ${values.map((v) => v.replace(/\|/g, "\\|")).join(" | ")} |`;
+/** Columns whose numbers are right-aligned. */
+const RIGHT_ALIGNED: ReadonlySet<number> = new Set([1, 3, 4, 5]);
+
+/** Display width of a cell (code points: the table holds no wide characters). */
+function width(text: string): number {
+  return [...text].length;
 }
 
-/** The rows as a Markdown table. */
+/**
+ * The rows as a Markdown table, padded into aligned columns the way the repository's formatter (biome) lays
+ * tables out, so a written bench/RESULTS.md passes `npm run lint` as it is.
+ */
 export function renderTable(rows: readonly ResultRow[]): string {
-  return [
-    line(COLUMNS),
-    line(["---", "---:", "---", "---:", "---:", "---:", "---"]),
-    ...rows.map((row) => line(cells(row))),
-  ].join("\n");
+  const body = [[...COLUMNS], ...rows.map(cells)].map((r) => r.map((v) => v.replace(/\|/g, "\\|")));
+  const widths = COLUMNS.map((_, c) => Math.max(3, ...body.map((r) => width(r[c] ?? ""))));
+  const pad = (text: string, c: number) => {
+    const fill = " ".repeat((widths[c] as number) - width(text));
+    return RIGHT_ALIGNED.has(c) ? fill + text : text + fill;
+  };
+  const line = (values: readonly string[]) => `| ${values.map(pad).join(" | ")} |`;
+  const rule = widths.map((w, c) => (RIGHT_ALIGNED.has(c) ? `${"-".repeat(w - 1)}:` : "-".repeat(w)));
+  return [line(body[0] as string[]), `| ${rule.join(" | ")} |`, ...body.slice(1).map(line)].join("\n");
 }
 
 /** The complete report: header lines, the table, the notes. */
 export function renderReport(header: ReportHeader, rows: readonly ResultRow[], notes: readonly string[]): string {
   const m = header.machine;
   return [
-    `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, Node ${m.node}; commit ${m.commit}; ${m.date}`,
-    `Command: \`${header.command}\`; grove: ${header.groveLabel}; ${header.warmup} warm-up round(s), then median (min-max) of ${header.runs} run(s); load average ${header.load.min.toFixed(2)}-${header.load.max.toFixed(2)} during the run`,
-    `Corpus: ${header.corpus}`,
+    `- Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, Node ${m.node}; commit ${m.commit}; ${m.date}`,
+    `- Command: \`${header.command}\`; grove: ${header.groveLabel}; ${header.warmup} warm-up round(s), then median (min-max) of ${header.runs} run(s); load average ${header.load.min.toFixed(2)}-${header.load.max.toFixed(2)} during the run`,
+    `- Corpus: ${header.corpus}`,
     "",
     renderTable(rows),
     "",
     "peer ÷ grove: the peer's median over grove's (above 1: grove is faster, or smaller on disk). Goals come from issue 6; benchmarks never fail on a figure.",
-    ...notes.map((n) => `- ${n}`),
+    ...(notes.length === 0 ? [] : ["", ...notes.map((n) => `- ${n}`)]),
     "",
   ].join("\n");
 }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { GroveError } from "@grove/core";
-import { formatDependency } from "@grove/rpm";
+import { formatDependency, isRichDep } from "@grove/rpm";
 import type { Pool } from "./pool.js";
 import { type Rule, type RuleInfo, RuleKind } from "./rule.js";
 import type { SolveProblem, SolverPackage } from "./types.js";
@@ -152,11 +152,11 @@ function depOrder<P extends SolverPackage>(pool: Pool<P>, infos: readonly RuleIn
     }
     for (const file of pkg.files ?? []) see(file);
   }
-  // Plain names come before versioned dependencies (libsolv "reldeps", whose ids have the top bit set).
+  // Plain names come before versioned and rich dependencies (libsolv "reldeps", ids with the top bit set).
   const out = new Map<string, number>();
   for (const [dep, key] of wanted) {
     const at = found.get(key) ?? Number.MAX_SAFE_INTEGER / 4;
-    out.set(dep, key === dep ? at : at + Number.MAX_SAFE_INTEGER / 2);
+    out.set(dep, key === dep && !isRichDep(dep) ? at : at + Number.MAX_SAFE_INTEGER / 2);
   }
   return out;
 }

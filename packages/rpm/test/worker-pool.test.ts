@@ -1,0 +1,48 @@
+/** WorkerPool: workers whose job ended cleanly are reused, at most two are kept idle, a dead idle one is dropped. */
+import { describe, expect, it } from "vitest";
+import { WorkerPool } from "../src/payload/worker-pool.js";
+
+const ECHO = `require("node:worker_threads").parentPort.on("message", (m) => {
+  if (m === "die") process.exit(3);
+  require("node:worker_threads").parentPort.postMessage(m);
+});`;
+
+const ask = (worker: ReturnType<WorkerPool["take"]>, message: string): Promise<unknown> =>
+  new Promise((resolve) => {
+    worker.ref();
+    worker.once("message", (reply) => {
+      worker.unref();
+      resolve(reply);
+    });
+    worker.postMessage(message);
+  });
+
+describe("WorkerPool", () => {
+  it("hands a worker given back to the next taker, and keeps at most two idle", async () => {
+    const pool = new WorkerPool(ECHO);
+    const first = pool.take();
+    expect(await ask(first, "a")).toBe("a");
+    pool.give(first);
+    const again = pool.take();
+    expect(again.threadId).toBe(first.threadId);
+    expect(await ask(again, "b")).toBe("b");
+
+    const workers = [again, pool.take(), pool.take()];
+    for (const worker of workers) pool.give(worker); // (give removes the listeners of the job that ended)
+    await new Promise((resolve) => workers[2]?.once("exit", resolve)); // the third one given back is stopped
+    const ids = [pool.take().threadId, pool.take().threadId];
+    expect(ids.sort()).toEqual([workers[0]?.threadId, workers[1]?.threadId].sort());
+  });
+
+  it("drops an idle worker that exits", async () => {
+    const pool = new WorkerPool(ECHO);
+    const worker = pool.take();
+    await ask(worker, "x");
+    pool.give(worker);
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.ref();
+    worker.postMessage("die");
+    await exited;
+    expect(pool.take().threadId).not.toBe(worker.threadId);
+  });
+});
