@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCorpus, type CorpusManifest } from "../bench/corpus/corpus-builder.js";
-import { repoRoot } from "./helpers/real-rpm-fixtures.js";
+import { corpusCacheDir } from "./helpers/corpus-set.js";
 import { compareRoots, type RootComparison } from "./helpers/root-differences.js";
 import { dnfInstallRoot, installedNevras, makeRpmHome, packagedModes, rpmInRoot } from "./helpers/root-reference.js";
 import { parseVerifyOutput, verifyLineProblems } from "./helpers/root-rpm-verify.js";
@@ -33,7 +33,7 @@ import {
   unprivilegedUnavailable,
 } from "./helpers/unprivileged-grove.js";
 
-const cacheDir = process.env.GROVE_CORPUS_CACHE ?? path.join(repoRoot, "bench", "cache");
+const cacheDir = corpusCacheDir;
 const SETS = ["bash", "apache2"] as const;
 const LONG = 30 * 60 * 1000;
 

@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCorpus, buildUpdate, type CorpusManifest } from "../bench/corpus/corpus-builder.js";
-import { repoRoot } from "./helpers/real-rpm-fixtures.js";
+import { corpusCacheDir } from "./helpers/corpus-set.js";
 import { type StaticHttp, serveStatic } from "./helpers/static-http.js";
 import {
   type GroveRun,
@@ -35,7 +35,7 @@ import {
   unprivilegedUnavailable,
 } from "./helpers/unprivileged-grove.js";
 
-const cacheDir = process.env.GROVE_CORPUS_CACHE ?? path.join(repoRoot, "bench", "cache");
+const cacheDir = corpusCacheDir;
 const haveTool = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 const missingTools = ["apt-get", "dpkg-deb", "rpmbuild", "createrepo_c", "rpm"].filter((t) => !haveTool(t));
 const skipReason = missingTools.length > 0 ? `${missingTools.join(", ")} not installed` : unprivilegedUnavailable();

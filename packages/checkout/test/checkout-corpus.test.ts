@@ -4,24 +4,14 @@
  * own extractions of every package, with the writable areas made of copies only.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCorpusSet } from "../../../test/helpers/corpus-set.js";
 import { compareWithReference, objectInodes, readTree } from "./helpers/checkout-tree.js";
-import {
-  benchOutDir,
-  isRoot,
-  NOBODY,
-  removeUserDirs,
-  runOk,
-  unprivilegedSkipReason,
-  userDir,
-} from "./helpers/checkout-user.js";
+import { isRoot, NOBODY, removeUserDirs, runOk, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
 
-const corpus = path.join(benchOutDir, "apache2");
-const skip = !existsSync(path.join(corpus, "corpus.json"))
-  ? `the apache2 corpus is not built (bench/make-corpus bench/out/apache2 apache2)`
-  : unprivilegedSkipReason();
+const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`checkout-corpus.test.ts skipped: ${skip}`);
 
 function rpmsOf(dir: string): string[] {
@@ -52,6 +42,7 @@ describe.skipIf(skip !== "")("the apache2 corpus as one root", () => {
   beforeAll(async () => {
     work = userDir("corpus");
     store = path.join(work, "grove");
+    const corpus = (await buildCorpusSet(path.join(work, "repo"), ["apache2"])).dir;
     const [imported] = await runOk<typeof packages>(store, [
       { op: "importRpms", files: rpmsOf(path.join(corpus, "Packages")) },
     ]);
@@ -119,8 +110,8 @@ describe.skipIf(skip !== "")("the apache2 corpus as one root", () => {
     expect(r.stdout.trim().split("\n").sort()).toEqual(packages.map((p) => p.nevra).sort());
   });
 
-  it("assembles warm (store and rpmdb cache filled) in well under a second of checkout", () => {
+  it("links every package file of the warm second generation (times are measured by bench/run, not here)", () => {
     expect(web.stats.linked + web.stats.copied).toBeGreaterThan(6000);
-    expect(web.timings.checkout!).toBeLessThan(5000);
+    expect(web.stats.copied).toBeLessThan(web.stats.linked);
   });
 });

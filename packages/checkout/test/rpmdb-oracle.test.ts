@@ -3,11 +3,13 @@
  * when the tests run as root) lists, queries and verifies grove's database exactly as the database it writes itself
  * with `rpm -i --justdb`, and the two databases hold the same header bytes and index rows.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isSourceHeader, readFiles } from "@grove/rpm";
 import initSqlJs from "sql.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCorpusSet } from "../../../test/helpers/corpus-set.js";
 import { buildRpmdb, installRpmdb, type RpmdbPackage, writeRpmdb } from "../src/rpmdb/index.js";
 import {
   blobsByNevra,
@@ -22,7 +24,6 @@ import {
   type RpmdbContent,
   readFixtures,
   readRpmdb,
-  repoRoot,
   rowsByPackage,
   rpmInRoot,
   rpmInstallTimes,
@@ -301,30 +302,27 @@ describe.skipIf(skipReason !== "")("rpmdb.sqlite written by grove, read by rpm 4
     expect(after.stdout).toMatch(new RegExp(`^S\\.5.*${escapeRegExp(file?.path as string)}$`, "m"));
   });
 
-  const benchApache2 = path.join(repoRoot, "bench/out/apache2");
-  it.skipIf(!existsSync(benchApache2))(
-    "matches rpm -i --justdb on the realistic apache2 corpus too (bench/out, when built)",
-    async () => {
-      const corpus = await readFixtures(listFixtures(benchApache2));
-      expect(corpus.length).toBeGreaterThan(100);
-      const rpmRoot = userDir("grove-rpmdb-apache2-rpm-");
-      rpmJustdb(
-        rpmRoot,
-        corpus.map((f) => f.file),
-      );
-      const { times } = rpmInstallTimes(rpmRoot);
-      const root = await rootWithDb(
-        "grove-rpmdb-apache2-",
-        corpus.map((f) => ({ ...withSignature(f), installTime: times.get(f.nevra) })),
-      );
-      const ours = await readRpmdb(path.join(root, DB_DIR, "rpmdb.sqlite"));
-      const theirs = await readRpmdb(path.join(rpmRoot, DB_DIR, "rpmdb.sqlite"));
-      const ourNevras = rpmInstances(root);
-      const rpmNevras = rpmInstances(rpmRoot);
-      expect(blobsByNevra(ours, ourNevras)).toEqual(blobsByNevra(theirs, rpmNevras));
-      expect(rowsByPackage(ours, ourNevras)).toEqual(rowsByPackage(theirs, rpmNevras));
-    },
-  );
+  it("matches rpm -i --justdb on the realistic apache2 corpus too", async () => {
+    const built = await buildCorpusSet(path.join(userDir("grove-rpmdb-apache2-corpus-"), "repo"), ["apache2"]);
+    const corpus = await readFixtures(listFixtures(built.dir));
+    expect(corpus.length).toBeGreaterThan(100);
+    const rpmRoot = userDir("grove-rpmdb-apache2-rpm-");
+    rpmJustdb(
+      rpmRoot,
+      corpus.map((f) => f.file),
+    );
+    const { times } = rpmInstallTimes(rpmRoot);
+    const root = await rootWithDb(
+      "grove-rpmdb-apache2-",
+      corpus.map((f) => ({ ...withSignature(f), installTime: times.get(f.nevra) })),
+    );
+    const ours = await readRpmdb(path.join(root, DB_DIR, "rpmdb.sqlite"));
+    const theirs = await readRpmdb(path.join(rpmRoot, DB_DIR, "rpmdb.sqlite"));
+    const ourNevras = rpmInstances(root);
+    const rpmNevras = rpmInstances(rpmRoot);
+    expect(blobsByNevra(ours, ourNevras)).toEqual(blobsByNevra(theirs, rpmNevras));
+    expect(rowsByPackage(ours, ourNevras)).toEqual(rowsByPackage(theirs, rpmNevras));
+  });
 
   it("refuses what rpm never records as installed: v3 headers and source packages", async () => {
     expect(notInstallable.length).toBeGreaterThan(10);
