@@ -16,8 +16,9 @@ export type { PayloadEntry, PayloadStats } from "./payload/payload-entry.js";
 /** Options of {@link openRpm}. */
 export interface OpenRpmOptions {
   /**
-   * Verify the header digests, every file's digest, symlink targets and the payload digests
-   * (PAYLOADDIGEST, PAYLOADDIGESTALT, SIGMD5). Default `true`. Structure checks and bomb limits always apply.
+   * Verify the header digests, every file's digest, symlink targets and the payload digests (PAYLOADDIGEST,
+   * SIGMD5, and PAYLOADDIGESTALT where it can change the verdict: see `needsUncompressedDigest`). Default
+   * `true`. Structure checks and bomb limits always apply.
    */
   verify?: boolean;
   /** Name of the package in messages (a file name or URL); default `"<stream>"`. */

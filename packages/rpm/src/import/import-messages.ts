@@ -20,10 +20,15 @@ export type ImportWorkerRequest =
 export interface TransferredError {
   /** GroveError code, when it was one. */
   code?: string;
+  /** The error's message. */
   message: string;
+  /** GroveError hint. */
   hint?: string | undefined;
+  /** GroveError subject. */
   subject?: string | undefined;
+  /** The error's name, for other errors. */
   name?: string;
+  /** The stack as the worker saw it. */
   stack?: string | undefined;
 }
 
