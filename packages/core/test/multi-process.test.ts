@@ -96,19 +96,35 @@ describe("several processes on one store", () => {
   it("an import killed at random moments leaves an fsck-clean store, and a re-run completes", async () => {
     const storeDir = await tempDir();
     await initStore(storeDir);
-    const delays = [50, 150, 300, 600, 1000, 50 + Math.floor(Math.random() * 1200)];
+    // Each import is killed after a given share of its 1,500 entries has been handed to the store (the child
+    // reports progress on stderr), so every kill lands inside the import however fast or slow the disk is.
+    const fractions = [0.02, 0.15, 0.3, 0.45, 0.6, 0.02 + Math.random() * 0.58];
+    const delays = fractions.map((f) => Math.round(f * 1500));
     for (const [i, delay] of delays.entries()) {
-      const { child, done } = startChild(["gen", storeDir, String(i * 100), "1500", `gen/${i}`]);
-      await new Promise((r) => setTimeout(r, delay));
+      // Disjoint content per run, so no run is sped up by objects an earlier one left behind.
+      const { child, done } = startChild(["gen", storeDir, String(i * 10_000), "1500", `gen/${i}`]);
+      await new Promise<void>((resolve) => {
+        let seen = "";
+        const onData = (d: Buffer) => {
+          seen += d.toString();
+          const reported = [...seen.matchAll(/^progress (\d+)$/gm)].map((m) => Number(m[1]));
+          if (reported.some((n) => n >= delay)) {
+            child.stderr?.off("data", onData);
+            resolve();
+          }
+        };
+        child.stderr?.on("data", onData);
+        child.on("close", () => resolve());
+      });
       child.kill("SIGKILL");
       const result = await done;
-      expect(result.signal, `import ${i} finished before the kill after ${delay} ms`).toBe("SIGKILL");
+      expect(result.signal, `import ${i} finished before the kill after ${delay} entries`).toBe("SIGKILL");
       const store = await openStore(storeDir);
       const report = await fsck(store, { workers: 1 });
-      expect(report.problems, `kill ${i} after ${delay} ms (${result.signal ?? result.code})`).toEqual([]);
+      expect(report.problems, `kill ${i} after ${delay} entries (${result.signal ?? result.code})`).toEqual([]);
     }
     // Re-runs complete (one per killed import), concurrently with each other.
-    const reruns = delays.map((_, i) => startChild(["gen", storeDir, String(i * 100), "1500", `gen/${i}`]));
+    const reruns = delays.map((_, i) => startChild(["gen", storeDir, String(i * 10_000), "1500", `gen/${i}`]));
     for (const r of await Promise.all(reruns.map((c) => c.done))) expect(r, r.stderr).toMatchObject({ code: 0 });
     const store = await openStore(storeDir);
     expect((await fsck(store)).problems).toEqual([]);

@@ -20,6 +20,8 @@ async function* stream(buf) {
 async function* entries(first, count) {
   yield { path: "gen", type: "dir", mode: 0o755, uid: 0, gid: 0 };
   for (let i = first; i < first + count; i++) {
+    // The crash test kills the child after a given number of entries: report progress on stderr.
+    if ((i - first) % 25 === 0) process.stderr.write(`progress ${i - first}\n`);
     const buf = content(i);
     yield {
       path: `gen/${i}`,
