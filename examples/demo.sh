@@ -30,6 +30,15 @@ build_corpus() { # OUTDIR ARGS...
   if [ -f "$out/corpus.json" ] && [ -f "$out/repodata/repomd.xml" ]; then
     echo "repository $out is there"
   else
+    local tool missing=()
+    for tool in apt-get dpkg-deb rpmbuild createrepo_c; do
+      command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "error: building the demo repositories needs ${missing[*]}; on Debian/Ubuntu:" >&2
+      echo "  sudo apt-get install rpm createrepo-c" >&2
+      exit 1
+    fi
     say "building repository $out (bench/make-corpus; a few minutes the first time)"
     bench/make-corpus "$@"
   fi
