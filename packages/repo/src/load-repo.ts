@@ -87,9 +87,12 @@ export async function loadRepo(config: RepoConfig, options: LoadRepoOptions = {}
     const content = encodePackageTable(packages, { repomd: repomdChecksum, warnings });
     packages = decodePackageTable(content) ?? packages;
     if (cacheDir !== undefined && cacheFile !== undefined) {
-      await writeFileAtomic(path.join(cacheDir, "repomd.xml"), fetched.bytes, config.id);
-      await writeFileAtomic(path.join(cacheDir, MIRRORS_FILE), `${fetched.baseUrls.join("\n")}\n`, config.id);
-      await writeBinaryCache(cacheFile, content, config.id);
+      // Independent files: written concurrently.
+      await Promise.all([
+        writeFileAtomic(path.join(cacheDir, "repomd.xml"), fetched.bytes, config.id),
+        writeFileAtomic(path.join(cacheDir, MIRRORS_FILE), `${fetched.baseUrls.join("\n")}\n`, config.id),
+        writeBinaryCache(cacheFile, content, config.id),
+      ]);
       const keep = new Set([...repomd.records.values()].map((r) => path.posix.basename(r.href)));
       await pruneRepoCache(cacheDir, repomdChecksum, keep);
     }

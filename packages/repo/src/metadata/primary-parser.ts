@@ -65,7 +65,11 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
   let depKind = 0;
   let fileKind = 0;
   let ordinal = 0;
+  // Checksum type and arch repeat from package to package: reuse the last id instead of interning again.
   let lastChecksumType = "";
+  let lastChecksumTypeId = 0;
+  let lastArch = "";
+  let lastArchId = 0;
   let pkg = emptyFields();
   let seen = 0; // bit set of required fields found
   const HAS_NAME = 1;
@@ -82,9 +86,16 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
     stack.push(state);
     top = state;
   };
+  const onText = (t: string): void => {
+    if (top === LEAF) text += t;
+  };
+  // The text handler is attached only while an element whose text is kept is open: saxes then does
+  // not cut out (or report) the whitespace between elements and the text of skipped elements.
+  // Entities are still checked either way.
   const leaf = (t: number): void => {
     target = t;
     text = "";
+    if (t !== T_NONE) parser.on("text", onText);
     push(LEAF);
   };
 
@@ -127,8 +138,9 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
             if (type !== lastChecksumType) {
               if (hashAlgorithm(type) === undefined) fail(`unknown checksum type "${type}"`);
               lastChecksumType = type;
+              lastChecksumTypeId = strings.intern(type);
             }
-            pkg.checksumType = strings.intern(type);
+            pkg.checksumType = lastChecksumTypeId;
             seen |= HAS_CHECKSUM;
             leaf(T_CHECKSUM);
             return;
@@ -209,10 +221,6 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
     }
   });
 
-  parser.on("text", (t) => {
-    if (top === LEAF && target !== T_NONE) text += t;
-  });
-
   parser.on("closetag", () => {
     const state = stack.pop() as number;
     top = stack[stack.length - 1] as number;
@@ -221,9 +229,15 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
         case T_NAME:
           pkg.name = strings.intern(text.trim());
           break;
-        case T_ARCH:
-          pkg.arch = strings.intern(text.trim());
+        case T_ARCH: {
+          const arch = text.trim();
+          if (arch !== lastArch || lastArchId === 0) {
+            lastArch = arch;
+            lastArchId = strings.intern(arch);
+          }
+          pkg.arch = lastArchId;
           break;
+        }
         case T_CHECKSUM:
           pkg.checksum = texts.add(text.trim().toLowerCase());
           break;
@@ -237,6 +251,7 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           builder.addFile(strings.intern(text.trim()), fileKind);
           break;
       }
+      if (target !== T_NONE) parser.off("text");
       target = T_NONE;
       text = "";
     } else if (state === PACKAGE) {

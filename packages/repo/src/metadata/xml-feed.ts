@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { GroveError } from "@grove/core";
 import { SaxesParser } from "saxes";
 import { RepoErrorCode, repoError } from "../errors.js";
@@ -65,6 +66,10 @@ export async function feedXml(
   const hash =
     options.openChecksum === undefined ? undefined : createChecksumHash(options.openChecksum.type, repoId, url);
   const text = new TextDecoder("utf-8");
+  // The decoder holds no partial character after a chunk that ended in an ASCII byte; an all-ASCII
+  // chunk after such a chunk is then decoded directly as latin1 (a plain copy, about twice as fast).
+  // The first chunk always goes through the decoder, so it (alone) handles a leading BOM.
+  let clean = false;
   let size = 0;
   try {
     for await (const chunk of decoder(rest, url)) {
@@ -79,7 +84,8 @@ export async function feedXml(
         );
       }
       hash?.update(chunk);
-      writeXml(parser, text.decode(chunk, { stream: true }), options);
+      writeXml(parser, decodeChunk(text, chunk, clean), options);
+      if (chunk.length > 0) clean = (chunk[chunk.length - 1] as number) < 0x80;
     }
   } catch (err) {
     throw decompressionError(err, kind, options);
@@ -107,6 +113,22 @@ export async function feedXml(
     if (options.warnings === undefined || !(err instanceof GroveError)) throw err;
     options.warnings.push(`${err.message} (ignored: the file's checksum matched)`);
   }
+}
+
+/** The part of `TextDecoder` used here. */
+interface StreamDecoder {
+  decode(input: Uint8Array, options: { stream: boolean }): string;
+}
+
+/**
+ * The text of `chunk`: decoded by `decoder` (streaming), or, when `clean` (the decoder holds no
+ * partial character) and the chunk is all ASCII, copied as latin1, which gives the same text faster.
+ */
+function decodeChunk(decoder: StreamDecoder, chunk: Uint8Array, clean: boolean): string {
+  if (clean && chunk.length > 0 && isAscii(chunk)) {
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+  }
+  return decoder.decode(chunk, { stream: true });
 }
 
 function writeXml(parser: XmlParser, text: string, options: XmlFeedOptions): void {

@@ -1,13 +1,5 @@
 import { RpmSense } from "@grove/rpm";
 
-const COMPARISON: Readonly<Record<string, number>> = {
-  EQ: RpmSense.EQUAL,
-  LT: RpmSense.LESS,
-  GT: RpmSense.GREATER,
-  LE: RpmSense.LESS | RpmSense.EQUAL,
-  GE: RpmSense.GREATER | RpmSense.EQUAL,
-};
-
 /**
  * The `RPMSENSE_*` bits of a metadata `flags` attribute (`EQ`, `LT`, `GT`, `LE`, `GE`), or `undefined`
  * for an unknown word. (A `pre="1"` attribute adds `RpmSense.PREREQ`.)
@@ -15,7 +7,21 @@ const COMPARISON: Readonly<Record<string, number>> = {
  * @param word - the attribute value
  */
 export function comparisonFlags(word: string): number | undefined {
-  return COMPARISON[word];
+  // A switch on the few known words is cheaper than a keyed lookup (this runs for every dependency).
+  switch (word) {
+    case "EQ":
+      return RpmSense.EQUAL;
+    case "GE":
+      return RpmSense.GREATER | RpmSense.EQUAL;
+    case "LE":
+      return RpmSense.LESS | RpmSense.EQUAL;
+    case "LT":
+      return RpmSense.LESS;
+    case "GT":
+      return RpmSense.GREATER;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -27,7 +33,7 @@ export function comparisonFlags(word: string): number | undefined {
  * @param release - release text, `undefined` when absent
  */
 export function formatEvr(epoch: string | undefined, version: string | undefined, release: string | undefined): string {
-  let out = epoch !== undefined && epoch !== "" && !/^0+$/.test(epoch) ? `${epoch}:` : "";
+  let out = epoch === undefined || epoch === "" || epoch === "0" || /^0+$/.test(epoch) ? "" : `${epoch}:`;
   if (version !== undefined) out += version;
   if (release !== undefined && release !== "") out += `-${release}`;
   return out;
