@@ -246,3 +246,11 @@ export function seededRandom(seed: number): () => number {
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
+
+/** `count` pairs drawn (deterministically, from `seed`) from `values`. */
+export function randomPairs(values: readonly string[], seed: number, count = 2000): Array<[string, string]> {
+  const rand = seededRandom(seed);
+  const pairs: Array<[string, string]> = [];
+  for (let k = 0; k < count; k++) pairs.push([pick(rand, values), pick(rand, values)]);
+  return pairs;
+}
