@@ -167,19 +167,12 @@ export async function buildCorpus(options: CorpusOptions): Promise<CorpusResult>
     packages,
     totals: totals(packages),
   };
-  await writeManifest(options.outDir, manifest);
-  return {
-    manifest,
-    built,
-    cached,
-    seconds: {
-      closure: closureSeconds,
-      download: downloadSeconds,
-      convert: convertSeconds,
-      repodata: repodataSeconds,
-      total: since(t0),
-    },
-  };
+  return finishBuild(options.outDir, manifest, { built, cached }, t0, {
+    closure: closureSeconds,
+    download: downloadSeconds,
+    convert: convertSeconds,
+    repodata: repodataSeconds,
+  });
 }
 
 /**
@@ -222,17 +215,22 @@ export async function buildUpdate(options: CorpusOptions): Promise<CorpusResult>
     packages,
     totals: totals(packages),
   };
-  await writeManifest(options.outDir, manifest);
-  return {
-    manifest,
-    built,
-    cached,
-    seconds: {
-      closure: closureSeconds,
-      download: downloadSeconds,
-      convert: convertSeconds,
-      repodata: repodataSeconds,
-      total: since(t0),
-    },
-  };
+  return finishBuild(options.outDir, manifest, { built, cached }, t0, {
+    closure: closureSeconds,
+    download: downloadSeconds,
+    convert: convertSeconds,
+    repodata: repodataSeconds,
+  });
+}
+
+/** Writes the manifest and assembles the result of a corpus or update build started at `t0`. */
+async function finishBuild(
+  outDir: string,
+  manifest: CorpusManifest,
+  counts: { built: number; cached: number },
+  t0: number,
+  phases: Omit<CorpusResult["seconds"], "total">,
+): Promise<CorpusResult> {
+  await writeManifest(outDir, manifest);
+  return { manifest, ...counts, seconds: { ...phases, total: since(t0) } };
 }
