@@ -26,7 +26,7 @@ export interface ArchiveStream {
 
 /** What {@link openArchiveStream} needs besides the file. */
 export interface ArchiveStreamOptions {
-  /** The header's PAYLOADCOMPRESSOR (`""` when absent). */
+  /** The header's PAYLOADCOMPRESSOR as `RpmPackage.payloadCompressor` reports it (`gzip` when absent, as rpm reads it). */
   declaredCompressor: string;
   /** File name for messages. */
   subject: string;

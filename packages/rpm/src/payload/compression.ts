@@ -52,7 +52,7 @@ function declaredCompressor(name: string): PayloadCompressor | "unknown" {
  * PAYLOADCOMPRESSOR (old packages carry no tag although the payload is gzip). LZMA-alone has no magic number,
  * so it is accepted only when the header says `lzma` (or the bytes start like `xz -F lzma` writes them).
  * @param head - the first bytes of the payload (at least {@link COMPRESSION_MAGIC_BYTES} unless it is shorter)
- * @param declared - the header's PAYLOADCOMPRESSOR value (`""` when absent)
+ * @param declared - the header's PAYLOADCOMPRESSOR value (`gzip` when absent, as rpm reads it; the magic bytes decide)
  * @param subject - file name for messages
  * @throws GroveError `RPM_PAYLOAD_UNKNOWN_COMPRESSION` when no supported format matches
  */
