@@ -34,3 +34,8 @@ export function listRealRpms(dir: string = realRpmsDir): string[] {
   walk("");
   return out.sort();
 }
+
+/** Every `*.rpm` under `dir` (any depth), as absolute paths, sorted. */
+export function rpmFilesUnder(dir: string): string[] {
+  return listRealRpms(dir).map((rel) => path.join(dir, rel));
+}

@@ -4,27 +4,16 @@
  * own extractions of every package, with the writable areas made of copies only.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCorpusSet } from "../../../test/helpers/corpus-set.js";
+import { rpmFilesUnder } from "../../../test/helpers/real-rpm-fixtures.js";
 import { compareWithReference, objectInodes, readTree } from "./helpers/checkout-tree.js";
 import { isRoot, NOBODY, removeUserDirs, runOk, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
 
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`checkout-corpus.test.ts skipped: ${skip}`);
-
-function rpmsOf(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else if (e.name.endsWith(".rpm")) out.push(path.join(d, e.name));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 interface Assembled {
   generation: number;
@@ -44,7 +33,7 @@ describe.skipIf(skip !== "")("the apache2 corpus as one root", () => {
     store = path.join(work, "grove");
     const corpus = (await buildCorpusSet(path.join(work, "repo"), ["apache2"])).dir;
     const [imported] = await runOk<typeof packages>(store, [
-      { op: "importRpms", files: rpmsOf(path.join(corpus, "Packages")) },
+      { op: "importRpms", files: rpmFilesUnder(path.join(corpus, "Packages")) },
     ]);
     packages = imported!;
     const [first, second] = await runOk<Assembled>(store, [

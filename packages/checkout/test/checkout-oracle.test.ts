@@ -4,9 +4,10 @@
  * at `/usr/etc`; writable areas made of copies, everything else hard-linked to the store.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rpmFilesUnder } from "../../../test/helpers/real-rpm-fixtures.js";
 import { compareWithReference, objectInodes, readTree } from "./helpers/checkout-tree.js";
 import {
   fixturesSkipReason,
@@ -28,19 +29,6 @@ interface Imported {
   error?: string;
 }
 
-function listRpms(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.name.endsWith(".rpm")) out.push(full);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 /** rpm's own extraction of a package; undefined when rpm2cpio cannot read it (e.g. RPM v6 only features). */
 function extract(file: string, dest: string): boolean {
   mkdirSync(dest, { recursive: true });
@@ -60,7 +48,7 @@ describe.skipIf(skip !== "")("checkout of real packages, as an unprivileged user
     work = userDir("oracle");
     store = path.join(work, "grove");
     const [result] = await runOk<Imported[]>(store, [
-      { op: "importRpms", files: listRpms(path.join(sharedDir, "real-rpms")), tolerant: true },
+      { op: "importRpms", files: rpmFilesUnder(path.join(sharedDir, "real-rpms")), tolerant: true },
     ]);
     imported = result!.filter((p) => p.commitId !== undefined);
     const steps = imported.map((p, i) => ({

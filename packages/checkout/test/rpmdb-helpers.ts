@@ -2,13 +2,15 @@
  * Test helpers for the rpmdb writer: the real fixtures, rpm as the oracle run as an unprivileged user, and reading
  * an rpmdb's tables back with sql.js.
  */
+
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ByteReader, HEADER_MAGIC, type PackageHeaders, readPackageHeaders } from "@grove/rpm";
 import initSqlJs from "sql.js";
+import { rpmFilesUnder } from "../../../test/helpers/real-rpm-fixtures.js";
 
 /** The repository root. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -85,16 +87,7 @@ export function rpmInRoot(
 
 /** Every `*.rpm` under the fixtures directory, sorted. */
 export function listFixtures(dir = fixturesDir): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.name.endsWith(".rpm")) out.push(full);
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return rpmFilesUnder(dir);
 }
 
 /** A fixture package as the tests use it. */

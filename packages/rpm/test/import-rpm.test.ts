@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Commit, fsck, gc, initStore, normalizeEntryPath, type Store } from "@grove/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rpmFilesUnder } from "../../../test/helpers/real-rpm-fixtures.js";
 import { decodeHeaderString } from "../src/header/decode-string.js";
 import { type ImportRpmResult, importRpm } from "../src/import/index.js";
 
@@ -37,19 +38,6 @@ if (process.env.CI && skipReason) throw new Error(`import-rpm.test.ts cannot run
 if (skipReason) console.warn(`import-rpm.test.ts skipped: ${skipReason}`);
 
 const GHOST = 64;
-
-function listFixtures(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.name.endsWith(".rpm")) out.push(full);
-    }
-  };
-  walk(fixturesDir);
-  return out.sort();
-}
 
 /** The fixtures whose digests `rpm -K --nosignature` accepts (one rpm run for all: it prints `<file>: digests OK`). */
 function rpmAccepted(files: string[]): Set<string> {
@@ -117,7 +105,7 @@ describe.skipIf(skipReason !== "")("importRpm on the real fixtures", () => {
   let storeDir: string;
   let store: Store;
   const imported = new Map<string, ImportRpmResult>();
-  const fixtures = skipReason === "" ? listFixtures() : [];
+  const fixtures = skipReason === "" ? rpmFilesUnder(fixturesDir) : [];
 
   beforeAll(async () => {
     storeDir = await mkdtemp(path.join(tmpdir(), "grove-rpm-import-"));
