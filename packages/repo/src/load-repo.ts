@@ -82,10 +82,9 @@ export async function loadRepo(config: RepoConfig, options: LoadRepoOptions = {}
       });
       packages = (parse as PrimaryParse).finish();
     }
-    // Round-trip through the cache encoding: the table kept in memory is then exactly what a cache
-    // hit loads, and holds no slices of the parser's input chunks.
+    // The parsed table is used as it is (its strings are decoded copies, no slices of the parser's
+    // input); encoding it for the cache also builds its string hash index.
     const content = encodePackageTable(packages, { repomd: repomdChecksum, warnings });
-    packages = decodePackageTable(content) ?? packages;
     if (cacheDir !== undefined && cacheFile !== undefined) {
       // Independent files: written concurrently.
       await Promise.all([

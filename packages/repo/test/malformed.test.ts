@@ -69,11 +69,11 @@ describe.skipIf(!present)("createrepo_c-malformed metadata", () => {
     expect(repo.count).toBe(text.match(/<package type=/g)?.length);
   });
 
-  it("truncated XML is REPO_BAD_XML with the position", async () => {
+  it("truncated XML is REPO_BAD_XML with the byte offset", async () => {
     const text = read("long_primary.xml");
     const error = await failure([{ type: "primary", content: text.slice(0, Math.floor(text.length / 2)) }]);
     expect(error.code).toBe("REPO_BAD_XML");
-    expect(error.message).toMatch(/^repo "malformed": file:\/\/.*-primary\.xml\.gz: malformed XML: \d+:\d+: /);
+    expect(error.message).toMatch(/^repo "malformed": file:\/\/.*-primary\.xml\.gz: malformed XML: byte \d+: /);
   });
 
   it("non-XML content is REPO_BAD_XML; a non-primary root is REPO_BAD_METADATA", async () => {

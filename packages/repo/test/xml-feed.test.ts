@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createXmlParser, feedXml } from "../src/metadata/xml-feed.js";
+import { feedXml } from "../src/metadata/xml-feed.js";
+import { XmlTokenizer } from "../src/metadata/xml-tokenizer.js";
 
 /** Feed `bytes` in `size`-byte chunks and return the concatenated text of the root element. */
 async function rootText(bytes: Uint8Array, size: number): Promise<string> {
@@ -10,10 +11,13 @@ async function rootText(bytes: Uint8Array, size: number): Promise<string> {
 
 /** Feed `chunks` as they are and return the concatenated text of the root element. */
 async function chunksText(chunks: readonly Uint8Array[]): Promise<string> {
-  const parser = createXmlParser();
   let text = "";
-  parser.on("text", (t) => {
-    text += t;
+  const parser = new XmlTokenizer({
+    openTag: () => true,
+    text: (t) => {
+      text += t;
+    },
+    closeTag: () => undefined,
   });
   await feedXml(
     (async function* () {

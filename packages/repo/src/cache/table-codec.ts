@@ -96,13 +96,17 @@ export function decodeFileLists(content: BinaryContent, count: number): FileList
 }
 
 function encodeStrings(prefix: string, table: StringTable, withHash: boolean): Record<string, Column> {
-  const all = table.toArray();
-  const lengths = new Uint32Array(all.length);
-  for (let i = 0; i < all.length; i++) lengths[i] = (all[i] as string).length;
+  let form = table.joinedForm();
+  if (form === undefined) {
+    const all = table.toArray();
+    const lengths = new Uint32Array(all.length);
+    for (let i = 0; i < all.length; i++) lengths[i] = (all[i] as string).length;
+    form = { joined: all.join(""), lengths };
+  }
   // A lone surrogate becomes U+FFFD in UTF-8: still one UTF-16 unit, so the lengths stay right.
   const columns: Record<string, Column> = {
-    [`${prefix}.lengths`]: lengths,
-    [`${prefix}.utf8`]: Buffer.from(all.join(""), "utf8"),
+    [`${prefix}.lengths`]: form.lengths,
+    [`${prefix}.utf8`]: Buffer.from(form.joined, "utf8"),
   };
   if (withHash) columns[`${prefix}.hash`] = table.hashIndex();
   return columns;

@@ -1,12 +1,14 @@
 import { RepoErrorCode, repoError } from "../errors.js";
 import { type FileLists, FileListsBuilder } from "../model/file-lists.js";
 import { FileKind, type PackageTable } from "../model/package-table.js";
-import { createXmlParser, type XmlParser } from "./xml-feed.js";
+import { type XmlAttributes, type XmlHandler, XmlTokenizer } from "./xml-tokenizer.js";
 
 /** A filelists.xml parser in progress: feed `parser` with {@link feedXml}, then call `finish()`. */
 export interface FilelistsParse {
-  /** The XML parser to feed. */
-  parser: XmlParser;
+  /** The tokenizer to feed. */
+  parser: XmlTokenizer;
+  /** The handler building the lists (to drive it from another tokenizer, e.g. in tests). */
+  handler: XmlHandler;
   /** The file lists by package index of `table` (call after the whole file was fed). */
   finish(): FileLists;
 }
@@ -22,7 +24,6 @@ export interface FilelistsParse {
  *   package has no pkgid
  */
 export function createFilelistsParser(table: PackageTable, repoId: string, url: string): FilelistsParse {
-  const parser = createXmlParser();
   const builder = new FileListsBuilder(table.count);
   const byPkgid = new Map<string, number>();
   for (let i = table.count - 1; i >= 0; i--) byPkgid.set(table.pkgid(i), i);
@@ -34,49 +35,51 @@ export function createFilelistsParser(table: PackageTable, repoId: string, url: 
   let text = "";
   let ordinal = 0;
 
-  parser.on("opentag", (tag) => {
+  const openTag = (name: string, attrs: XmlAttributes): boolean => {
     depth++;
-    if (skipFrom !== 0) return;
-    const attrs = tag.attributes as Record<string, string>;
+    if (skipFrom !== 0) return false;
     if (depth === 1) {
-      if (tag.name !== "filelists") {
-        throw repoError(
-          RepoErrorCode.badMetadata,
-          repoId,
-          url,
-          `not a filelists.xml: the root element is <${tag.name}>`,
-        );
+      if (name !== "filelists") {
+        throw repoError(RepoErrorCode.badMetadata, repoId, url, `not a filelists.xml: the root element is <${name}>`);
       }
     } else if (depth === 2) {
-      if (tag.name !== "package") {
+      if (name !== "package") {
         skipFrom = depth;
-        return;
+        return false;
       }
       ordinal++;
-      const pkgid = attrs.pkgid;
+      const pkgid = attrs.get("pkgid");
       if (pkgid === undefined || pkgid === "") {
-        const label = attrs.name === undefined ? `package #${ordinal}` : `package "${attrs.name}" (#${ordinal})`;
+        const pkgName = attrs.get("name");
+        const label = pkgName === undefined ? `package #${ordinal}` : `package "${pkgName}" (#${ordinal})`;
         throw repoError(RepoErrorCode.badMetadata, repoId, url, `${label} has no pkgid`);
       }
       current = byPkgid.get(pkgid.toLowerCase()) ?? -1;
-    } else if (depth === 3 && tag.name === "file") {
+    } else if (depth === 3 && name === "file") {
       inFile = true;
       text = "";
-      fileKind = attrs.type === "dir" ? FileKind.dir : attrs.type === "ghost" ? FileKind.ghost : FileKind.file;
+      const type = attrs.get("type");
+      fileKind = type === "dir" ? FileKind.dir : type === "ghost" ? FileKind.ghost : FileKind.file;
+      return true;
     } else if (depth >= 3) {
       skipFrom = depth;
     }
-  });
-  parser.on("text", (t) => {
-    if (inFile) text += t;
-  });
-  parser.on("closetag", () => {
+    return false;
+  };
+  const closeTag = (): void => {
     if (skipFrom === depth) skipFrom = 0;
     else if (inFile && depth === 3) {
       inFile = false;
       if (current >= 0) builder.addFile(current, text.trim(), fileKind);
     }
     depth--;
-  });
-  return { parser, finish: () => builder.finish() };
+  };
+  const handler: XmlHandler = {
+    openTag,
+    text: (t) => {
+      if (inFile) text += t;
+    },
+    closeTag,
+  };
+  return { parser: new XmlTokenizer(handler), handler, finish: () => builder.finish() };
 }

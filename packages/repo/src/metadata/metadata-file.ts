@@ -11,7 +11,7 @@ import { DEFAULT_TIMEOUT_MS } from "../fetch/transport.js";
 import type { RepoNetworkOptions } from "../repository.js";
 import { isAbsoluteUrl, resolveHref } from "../urls.js";
 import type { RepomdRecord } from "./repomd.js";
-import { feedXml, type XmlParser } from "./xml-feed.js";
+import { feedXml, type XmlSink } from "./xml-feed.js";
 
 /** Where a repository's metadata comes from. */
 export interface MetadataSource {
@@ -35,13 +35,13 @@ export interface MetadataSource {
  *
  * @param source - repository id, base URLs, cache directory and network settings
  * @param record - the repomd entry of the file
- * @param createParser - makes the XML parser to feed (its handlers build the result) for the URL read
+ * @param createParser - makes the tokenizer to feed (its handler builds the result) for the URL read
  * @returns the URL the file was read from
  */
 export async function parseMetadataFile(
   source: MetadataSource,
   record: RepomdRecord,
-  createParser: (url: string) => XmlParser,
+  createParser: (url: string) => XmlSink,
 ): Promise<string> {
   const urls =
     record.base !== undefined && isAbsoluteUrl(record.base)

@@ -4,7 +4,11 @@ import { hashAlgorithm } from "../fetch/checksum.js";
 import { comparisonFlags, formatEvr } from "../model/dep-flags.js";
 import { DepKindIndex, FileKind, type PackageTable } from "../model/package-table.js";
 import { type PackageFields, PackageTableBuilder } from "../model/package-table-builder.js";
-import { createXmlParser, type XmlParser } from "./xml-feed.js";
+import { sampleHash } from "../model/string-table.js";
+import { type XmlAttributes, type XmlHandler, XmlTokenizer } from "./xml-tokenizer.js";
+
+/** Slots of the EVR memo. */
+const EVR_MEMO_SIZE = 1 << 14;
 
 // Parser states (what the element on top of the stack is).
 const ROOT = 0;
@@ -35,10 +39,12 @@ const DEP_ELEMENTS: Readonly<Record<string, number>> = {
   "rpm:enhances": DepKindIndex.enhances,
 };
 
-/** A primary.xml parser in progress: attach it with {@link feedXml}, then call `finish()`. */
+/** A primary.xml parser in progress: feed `parser` with {@link feedXml}, then call `finish()`. */
 export interface PrimaryParse {
-  /** The XML parser to feed. */
-  parser: XmlParser;
+  /** The tokenizer to feed. */
+  parser: XmlTokenizer;
+  /** The handler building the table (to drive it from another tokenizer, e.g. in tests). */
+  handler: XmlHandler;
   /** The table of every package parsed (call after the whole file was fed). */
   finish(): PackageTable;
 }
@@ -54,7 +60,6 @@ export interface PrimaryParse {
  *   lacks its name, arch, version, checksum or location, or has a malformed epoch or flags
  */
 export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
-  const parser = createXmlParser();
   const builder = new PackageTableBuilder();
   const strings = builder.strings;
   const texts = builder.texts;
@@ -78,6 +83,24 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
   const HAS_CHECKSUM = 8;
   const HAS_LOCATION = 16;
 
+  // EVR ids by epoch, version and release in a direct-mapped memo: dependencies repeat the same
+  // epoch:version-release a lot, and the tokenizer hands out one string per repeated short value, so a
+  // hit costs a few pointer comparisons instead of a concatenation and a Map lookup.
+  const evrEpoch: Array<string | undefined> = new Array(EVR_MEMO_SIZE);
+  const evrVer: Array<string | undefined> = new Array(EVR_MEMO_SIZE);
+  const evrRel: Array<string | undefined> = new Array(EVR_MEMO_SIZE);
+  const evrIds = new Int32Array(EVR_MEMO_SIZE).fill(-1);
+  const evrId = (epoch: string | undefined, ver: string | undefined, rel: string | undefined): number => {
+    const slot = (Math.imul(sampleHash(ver), 31) + sampleHash(rel) + sampleHash(epoch)) & (EVR_MEMO_SIZE - 1);
+    const known = evrIds[slot] as number;
+    if (known >= 0 && evrVer[slot] === ver && evrRel[slot] === rel && evrEpoch[slot] === epoch) return known;
+    const id = strings.intern(formatEvr(epoch, ver, rel));
+    evrEpoch[slot] = epoch;
+    evrVer[slot] = ver;
+    evrRel[slot] = rel;
+    evrIds[slot] = id;
+    return id;
+  };
   const fail = (what: string): never => {
     const label = pkg.name === 0 ? `package #${ordinal}` : `package "${strings.get(pkg.name)}" (#${ordinal})`;
     throw repoError(RepoErrorCode.badMetadata, repoId, url, `${label}: ${what}`);
@@ -86,55 +109,46 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
     stack.push(state);
     top = state;
   };
-  const onText = (t: string): void => {
-    if (top === LEAF) text += t;
-  };
-  // The text handler is attached only while an element whose text is kept is open: saxes then does
-  // not cut out (or report) the whitespace between elements and the text of skipped elements.
-  // Entities are still checked either way.
-  const leaf = (t: number): void => {
+  // Returns whether the leaf's text is wanted: the tokenizer then decodes it (and only then).
+  const leaf = (t: number): boolean => {
     target = t;
     text = "";
-    if (t !== T_NONE) parser.on("text", onText);
     push(LEAF);
+    return t !== T_NONE;
   };
 
-  parser.on("opentag", (tag) => {
-    const name = tag.name;
+  const openTag = (name: string, attrs: XmlAttributes): boolean => {
     switch (top) {
       case SKIP:
       case LEAF:
         push(SKIP);
-        return;
+        return false;
       case ROOT:
         if (name !== "metadata") {
           throw repoError(RepoErrorCode.badMetadata, repoId, url, `not a primary.xml: the root element is <${name}>`);
         }
         push(METADATA);
-        return;
+        return false;
       case METADATA:
         if (name !== "package") {
           push(SKIP);
-          return;
+          return false;
         }
         ordinal++;
         pkg = emptyFields();
         seen = 0;
         push(PACKAGE);
-        return;
+        return false;
       case PACKAGE: {
-        const attrs = tag.attributes as Record<string, string>;
         switch (name) {
           case "name":
             seen |= HAS_NAME;
-            leaf(T_NAME);
-            return;
+            return leaf(T_NAME);
           case "arch":
             seen |= HAS_ARCH;
-            leaf(T_ARCH);
-            return;
+            return leaf(T_ARCH);
           case "checksum": {
-            const type = attrs.type ?? "";
+            const type = attrs.get("type") ?? "";
             if (type !== lastChecksumType) {
               if (hashAlgorithm(type) === undefined) fail(`unknown checksum type "${type}"`);
               lastChecksumType = type;
@@ -142,45 +156,39 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
             }
             pkg.checksumType = lastChecksumTypeId;
             seen |= HAS_CHECKSUM;
-            leaf(T_CHECKSUM);
-            return;
+            return leaf(T_CHECKSUM);
           }
           case "summary":
-            leaf(T_SUMMARY);
-            return;
+            return leaf(T_SUMMARY);
           case "version":
-            pkg.epoch = parseEpoch(attrs.epoch, fail);
-            pkg.version = strings.intern(attrs.ver ?? "");
-            pkg.release = strings.intern(attrs.rel ?? "");
+            pkg.epoch = parseEpoch(attrs.get("epoch"), fail);
+            pkg.version = strings.intern(attrs.get("ver") ?? "");
+            pkg.release = strings.intern(attrs.get("rel") ?? "");
             seen |= HAS_VERSION;
-            leaf(T_NONE);
-            return;
+            return leaf(T_NONE);
           case "time":
-            pkg.fileTime = parseNumber(attrs.file);
-            pkg.buildTime = parseNumber(attrs.build);
-            leaf(T_NONE);
-            return;
+            pkg.fileTime = parseNumber(attrs.get("file"));
+            pkg.buildTime = parseNumber(attrs.get("build"));
+            return leaf(T_NONE);
           case "size":
-            pkg.packageSize = parseNumber(attrs.package);
-            pkg.installedSize = parseNumber(attrs.installed);
-            leaf(T_NONE);
-            return;
+            pkg.packageSize = parseNumber(attrs.get("package"));
+            pkg.installedSize = parseNumber(attrs.get("installed"));
+            return leaf(T_NONE);
           case "location": {
-            const href = attrs.href;
+            const href = attrs.get("href");
             if (href === undefined || href === "") fail("<location> has no href");
             pkg.href = texts.add(href as string);
-            const base = attrs["xml:base"];
+            const base = attrs.get("xml:base");
             pkg.base = base === undefined || base === "" ? 0 : strings.intern(base);
             seen |= HAS_LOCATION;
-            leaf(T_NONE);
-            return;
+            return leaf(T_NONE);
           }
           case "format":
             push(FORMAT);
-            return;
+            return false;
           default:
             push(SKIP);
-            return;
+            return false;
         }
       }
       case FORMAT: {
@@ -188,40 +196,42 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
         if (kind !== undefined) {
           depKind = kind;
           push(DEPS);
-        } else if (name === "file") {
-          const type = (tag.attributes as Record<string, string>).type;
+          return false;
+        }
+        if (name === "file") {
+          const type = attrs.get("type");
           fileKind = type === "dir" ? FileKind.dir : type === "ghost" ? FileKind.ghost : FileKind.file;
-          leaf(T_FILE);
-        } else if (name === "rpm:sourcerpm") leaf(T_SOURCERPM);
-        else push(SKIP);
-        return;
+          return leaf(T_FILE);
+        }
+        if (name === "rpm:sourcerpm") return leaf(T_SOURCERPM);
+        push(SKIP);
+        return false;
       }
       case DEPS: {
         if (name !== "rpm:entry") {
           push(SKIP);
-          return;
+          return false;
         }
-        const attrs = tag.attributes as Record<string, string>;
-        const depName = attrs.name;
+        const depName = attrs.get("name");
         if (depName === undefined || depName === "") fail("an <rpm:entry> has no name");
         let flags = 0;
-        const word = attrs.flags;
+        const word = attrs.get("flags");
         if (word !== undefined && word !== "") {
           const bits = comparisonFlags(word);
           if (bits === undefined) fail(`dependency "${depName}" has unknown flags "${word}"`);
           flags = bits as number;
         }
-        if (attrs.pre === "1" || attrs.pre === "true") flags |= RpmSense.PREREQ;
-        const evr =
-          flags === 0 && attrs.ver === undefined ? 0 : strings.intern(formatEvr(attrs.epoch, attrs.ver, attrs.rel));
+        if (attrs.get("pre") === "1" || attrs.get("pre") === "true") flags |= RpmSense.PREREQ;
+        const ver = attrs.get("ver");
+        const evr = flags === 0 && ver === undefined ? 0 : evrId(attrs.get("epoch"), ver, attrs.get("rel"));
         builder.addDependency(depKind, strings.intern(depName as string), flags, evr);
-        leaf(T_NONE);
-        return;
+        return leaf(T_NONE);
       }
     }
-  });
+    return false;
+  };
 
-  parser.on("closetag", () => {
+  const closeTag = (): void => {
     const state = stack.pop() as number;
     top = stack[stack.length - 1] as number;
     if (state === LEAF) {
@@ -251,7 +261,6 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
           builder.addFile(strings.intern(text.trim()), fileKind);
           break;
       }
-      if (target !== T_NONE) parser.off("text");
       target = T_NONE;
       text = "";
     } else if (state === PACKAGE) {
@@ -262,9 +271,16 @@ export function createPrimaryParser(repoId: string, url: string): PrimaryParse {
       if ((seen & HAS_LOCATION) === 0) fail("no <location>");
       builder.endPackage(pkg);
     }
-  });
+  };
 
-  return { parser, finish: () => builder.finish() };
+  const handler: XmlHandler = {
+    openTag,
+    text: (t) => {
+      if (top === LEAF) text += t;
+    },
+    closeTag,
+  };
+  return { parser: new XmlTokenizer(handler), handler, finish: () => builder.finish() };
 }
 
 function emptyFields(): PackageFields {

@@ -1,11 +1,11 @@
-import { isAscii } from "node:buffer";
 import { GroveError } from "@grove/core";
 import { SaxesParser } from "saxes";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { assertChecksum, type Checksum, createChecksumHash } from "../fetch/checksum.js";
 import { decoderFor, detectCompression } from "./decompress.js";
+import { XmlSyntaxError } from "./xml-tokenizer.js";
 
-/** What to check while feeding a metadata file to an XML parser. */
+/** What to check while feeding a metadata file to an XML tokenizer. */
 export interface XmlFeedOptions {
   /** Repository id, for messages. */
   repoId: string;
@@ -23,7 +23,7 @@ export interface XmlFeedOptions {
   warnings?: string[] | undefined;
 }
 
-/** A non-namespace-aware saxes parser, as the metadata parsers use. */
+/** A non-namespace-aware saxes parser (for the small repomd.xml; the big files go through {@link feedXml}). */
 export type XmlParser = SaxesParser<{ xmlns: false; position: true }>;
 
 /** A fresh parser for one metadata file. */
@@ -31,19 +31,27 @@ export function createXmlParser(): XmlParser {
   return new SaxesParser({ xmlns: false, position: true });
 }
 
+/** Where {@link feedXml} sends the decompressed bytes: an {@link XmlTokenizer} with its handler. */
+export interface XmlSink {
+  /** Take the next chunk of the document. */
+  write(chunk: Uint8Array): void;
+  /** The document is complete. */
+  close(): void;
+}
+
 /**
- * Decompress `chunks` (compression detected from the first bytes) and feed the text to `parser`,
+ * Decompress `chunks` (compression detected from the first bytes) and feed the bytes to `sink`,
  * verifying the decompressed size and open-checksum at the end. Memory stays at one chunk.
- * Errors thrown by the parser's handlers (GroveErrors) pass through unchanged.
+ * Errors thrown by the sink's handlers (GroveErrors) pass through unchanged.
  *
  * @param chunks - the raw (possibly compressed) file content
- * @param parser - a parser with its handlers attached
+ * @param sink - a tokenizer with its handler attached
  * @param options - ids, URL and expectations
  * @throws GroveError `REPO_BAD_XML`, `REPO_BAD_COMPRESSION`, `REPO_CHECKSUM_MISMATCH`, `REPO_SIZE_MISMATCH`
  */
 export async function feedXml(
   chunks: AsyncIterable<Uint8Array>,
-  parser: XmlParser,
+  sink: XmlSink,
   options: XmlFeedOptions,
 ): Promise<void> {
   const { repoId, url } = options;
@@ -65,11 +73,6 @@ export async function feedXml(
   };
   const hash =
     options.openChecksum === undefined ? undefined : createChecksumHash(options.openChecksum.type, repoId, url);
-  const text = new TextDecoder("utf-8");
-  // The decoder holds no partial character after a chunk that ended in an ASCII byte; an all-ASCII
-  // chunk after such a chunk is then decoded directly as latin1 (a plain copy, about twice as fast).
-  // The first chunk always goes through the decoder, so it (alone) handles a leading BOM.
-  let clean = false;
   let size = 0;
   try {
     for await (const chunk of decoder(rest, url)) {
@@ -84,19 +87,12 @@ export async function feedXml(
         );
       }
       hash?.update(chunk);
-      writeXml(parser, decodeChunk(text, chunk, clean), options);
-      if (chunk.length > 0) clean = (chunk[chunk.length - 1] as number) < 0x80;
+      feed(() => sink.write(chunk), options);
     }
   } catch (err) {
     throw decompressionError(err, kind, options);
   }
-  writeXml(parser, text.decode(), options);
-  try {
-    parser.close();
-  } catch (err) {
-    if (err instanceof GroveError) throw err;
-    throw repoError(RepoErrorCode.badXml, repoId, url, `malformed XML: ${(err as Error).message}`, { cause: err });
-  }
+  feed(() => sink.close(), options);
   try {
     if (options.openSize !== undefined && size !== options.openSize) {
       throw repoError(
@@ -115,31 +111,19 @@ export async function feedXml(
   }
 }
 
-/** The part of `TextDecoder` used here. */
-interface StreamDecoder {
-  decode(input: Uint8Array, options: { stream: boolean }): string;
-}
-
-/**
- * The text of `chunk`: decoded by `decoder` (streaming), or, when `clean` (the decoder holds no
- * partial character) and the chunk is all ASCII, copied as latin1, which gives the same text faster.
- */
-function decodeChunk(decoder: StreamDecoder, chunk: Uint8Array, clean: boolean): string {
-  if (clean && chunk.length > 0 && isAscii(chunk)) {
-    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
-  }
-  return decoder.decode(chunk, { stream: true });
-}
-
-function writeXml(parser: XmlParser, text: string, options: XmlFeedOptions): void {
-  if (text === "") return;
+/** Run `step`, turning an {@link XmlSyntaxError} into `REPO_BAD_XML` naming the repository, URL and byte offset. */
+function feed(step: () => void, options: XmlFeedOptions): void {
   try {
-    parser.write(text);
+    step();
   } catch (err) {
-    if (err instanceof GroveError) throw err;
-    throw repoError(RepoErrorCode.badXml, options.repoId, options.url, `malformed XML: ${(err as Error).message}`, {
-      cause: err,
-    });
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    throw repoError(
+      RepoErrorCode.badXml,
+      options.repoId,
+      options.url,
+      `malformed XML: byte ${err.offset}: ${err.message}`,
+      { cause: err },
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { Uint32Vector } from "./vectors.js";
+
 /**
  * Strings addressed by small integer ids, stored compactly: either as an array, or as one joined
  * string plus offsets from which each string is cut on first use (how the cache loads them, so
@@ -85,6 +87,18 @@ export class StringTable {
     }
   }
 
+  /**
+   * The strings concatenated and their lengths, without materialising them, when the table was made
+   * by {@link StringTable.fromJoined}; `undefined` otherwise.
+   */
+  joinedForm(): { joined: string; lengths: Uint32Array } | undefined {
+    const starts = this.starts;
+    if (starts === undefined) return undefined;
+    const lengths = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i++) lengths[i] = (starts[i + 1] as number) - (starts[i] as number);
+    return { joined: this.joined, lengths };
+  }
+
   /** Every string, in id order (materialises them all). */
   toArray(): string[] {
     const out = new Array<string>(this.size);
@@ -113,12 +127,17 @@ export class StringTable {
   }
 }
 
+/** Slots of {@link StringPool}'s memo, minus one. */
+const MEMO_MASK = (1 << 14) - 1;
+
 /**
  * Interns strings while metadata is parsed: equal strings get one id. Id 0 is `""`.
  */
 export class StringPool {
   private readonly strings: string[] = [""];
   private readonly ids = new Map<string, number>([["", 0]]);
+  private readonly memoText: Array<string | undefined> = new Array(MEMO_MASK + 1);
+  private readonly memoId = new Int32Array(MEMO_MASK + 1);
 
   /** Number of distinct strings so far. */
   get size(): number {
@@ -131,13 +150,18 @@ export class StringPool {
    * @param text - the string to intern
    */
   intern(text: string): number {
+    // A direct-mapped memo in front of the Map: repeated strings (dependency names, versions) are
+    // usually found here from a few characters, without a probe into the large Map.
+    const slot = sampleHash(text) & MEMO_MASK;
+    if (this.memoText[slot] === text) return this.memoId[slot] as number;
     let id = this.ids.get(text);
     if (id === undefined) {
       id = this.strings.length;
-      const own = detach(text);
-      this.strings.push(own);
-      this.ids.set(own, id);
+      this.strings.push(text);
+      this.ids.set(text, id);
     }
+    this.memoText[slot] = text;
+    this.memoId[slot] = id;
     return id;
   }
 
@@ -160,7 +184,15 @@ export class StringPool {
  * Strings that are rarely equal (summaries, checksums, locations), kept without interning. Id 0 is `""`.
  */
 export class TextList {
-  private readonly strings: string[] = [""];
+  // Kept as a few long strings (joined every BLOCK additions) and lengths rather than one string per
+  // entry: hundreds of thousands of small strings would each survive a young-generation GC.
+  private readonly blocks: string[] = [];
+  private readonly pending: string[] = [];
+  private readonly lengths = new Uint32Vector();
+
+  constructor() {
+    this.lengths.push(0);
+  }
 
   /**
    * Append `text`, returning its id (`""` always has id 0).
@@ -169,22 +201,42 @@ export class TextList {
    */
   add(text: string): number {
     if (text === "") return 0;
-    this.strings.push(detach(text));
-    return this.strings.length - 1;
+    this.pending.push(text);
+    if (this.pending.length === TEXT_BLOCK) {
+      this.blocks.push(this.pending.join(""));
+      this.pending.length = 0;
+    }
+    this.lengths.push(text.length);
+    return this.lengths.length - 1;
   }
 
   /** The finished table. */
   finish(): StringTable {
-    return StringTable.fromArray(this.strings);
+    this.blocks.push(this.pending.join(""));
+    this.pending.length = 0;
+    return StringTable.fromJoined(this.blocks.join(""), this.lengths.toArray()) as StringTable;
   }
 }
 
+/** Texts joined into one string at a time by {@link TextList}. */
+const TEXT_BLOCK = 2048;
+
 /**
- * A copy of `text` that does not keep alive the (large) string it may have been cut from: a parser's
- * substrings point into its whole input chunk, so keeping one would keep the chunk.
+ * A cheap hash of `text` from its length and four of its characters (for direct-mapped memos, where
+ * a collision only costs a slower lookup).
+ *
+ * @param text - the string (`undefined` hashes to 0)
  */
-function detach(text: string): string {
-  return text.length < 13 ? text : ` ${text}`.slice(1);
+export function sampleHash(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = text.length;
+  if (n === 0) return 1;
+  return (
+    (Math.imul(Math.imul(Math.imul(n, 31) + text.charCodeAt(0), 31) + text.charCodeAt(n >> 1), 31) +
+      text.charCodeAt(n - 1) +
+      text.charCodeAt(n >> 2)) |
+    0
+  );
 }
 
 function isPowerOfTwo(n: number): boolean {
