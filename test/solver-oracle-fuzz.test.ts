@@ -10,14 +10,14 @@
  * `GROVE_SOLVER_FUZZ_KEEP=DIR` keeps its repository, `GROVE_SOLVER_FUZZ_DUMP=1` prints the packages and dnf's
  * output, `GROVE_SOLVER_FUZZ_TRACE=1` prints grove's decisions.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRepo, makeRepoConfig } from "../packages/repo/src/index.js";
 import { nevraOf, SolveError, solve, solverRepoFrom } from "../packages/repo/src/solver/index.js";
 import { type DepSpec, pkg } from "../packages/repo/test/solver-fixtures.js";
-import { dnfAvailable, dnfInstall, dnfRun, makeInstalledRoot, writeRepo } from "./solver-oracle-dnf.js";
+import { type DnfResult, dnfAvailable, dnfInstall, dnfRun, makeInstalledRoot, writeRepo } from "./solver-oracle-dnf.js";
 
 const haveDnf = await dnfAvailable();
 if (!haveDnf) {
@@ -104,6 +104,35 @@ export function generate(seed: number, noarch = false): Case {
   return { packages, specs: [...new Set(specs)] };
 }
 
+/** What the installed-system part keeps per seed with `GROVE_SOLVER_FUZZ_CACHE`. */
+interface CachedCase {
+  registered: string[];
+  answers: DnfResult[];
+}
+
+function cacheFile(seed: number): string | undefined {
+  const dir = process.env.GROVE_SOLVER_FUZZ_CACHE;
+  return dir === undefined ? undefined : path.join(dir, `upgrade${seed}.json`);
+}
+
+function readCache(seed: number): CachedCase | undefined {
+  const file = cacheFile(seed);
+  if (file === undefined || !existsSync(file)) return undefined;
+  const raw = JSON.parse(readFileSync(file, "utf8")) as {
+    registered: string[];
+    answers: Array<Omit<DnfResult, "install"> & { install: Array<[string, { section: string; repo: string }]> }>;
+  };
+  return { registered: raw.registered, answers: raw.answers.map((a) => ({ ...a, install: new Map(a.install) })) };
+}
+
+function writeCache(seed: number, data: CachedCase): void {
+  const file = cacheFile(seed);
+  if (file === undefined) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const answers = data.answers.map((a) => ({ ...a, install: [...a.install] }));
+  writeFileSync(file, JSON.stringify({ registered: data.registered, answers }));
+}
+
 let tmp = "";
 const tally = { cases: 0, same: 0 };
 beforeAll(() => {
@@ -164,12 +193,21 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installe
         packages.map((p) => ({ pkg: p })),
       );
       const root = path.join(base, "root");
-      const registered = await makeInstalledRoot(root, system);
+      const command = rnd() < 0.4 ? ["upgrade"] : rnd() < 0.5 ? ["upgrade", ...specs] : ["install", ...specs];
+      const cached = readCache(seed);
+      const registered = cached?.registered ?? (await makeInstalledRoot(root, system));
       system = registered.map((nevra) => system.find((p) => nevraOf(p) === nevra) as (typeof system)[number]);
       const repo = solverRepoFrom(await loadRepo(makeRepoConfig("r", { baseurl: [`file://${dir}/`] }), {}));
-      const command = rnd() < 0.4 ? ["upgrade"] : rnd() < 0.5 ? ["upgrade", ...specs] : ["install", ...specs];
-      for (const weakDeps of [true, false]) {
-        const dnf = await dnfRun([{ id: "r", dir }], command, weakDeps, root);
+      const answers = cached?.answers ?? [
+        await dnfRun([{ id: "r", dir }], command, true, root),
+        await dnfRun([{ id: "r", dir }], command, false, root),
+      ];
+      if (cached === undefined) writeCache(seed, { registered, answers });
+      for (const [weakDeps, dnf] of [
+        [true, answers[0]],
+        [false, answers[1]],
+      ] as const) {
+        if (dnf === undefined) throw new Error(`no dnf answer for seed ${seed}`);
         const [verb, ...args] = command;
         const request =
           verb === "upgrade" ? { upgrade: args.length === 0 ? (true as const) : args } : { install: args };
@@ -188,10 +226,20 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installe
         tally.cases++;
         const context = `upgrade seed ${seed}, weak ${weakDeps}, ${command.join(" ")}, installed ${system.map(nevraOf).join(" ")}`;
         if (process.env.GROVE_SOLVER_FUZZ_DUMP) console.log(context, dnf.output);
-        expect(grove, context).toEqual([...dnf.install.keys()].sort());
-        expect(replaced, context).toEqual(dnf.replaced.sort());
-        expect(problems, context).toEqual(dnf.problems);
-        tally.same++;
+        const same =
+          JSON.stringify([grove, replaced, problems]) ===
+          JSON.stringify([[...dnf.install.keys()].sort(), dnf.replaced.sort(), dnf.problems]);
+        if (!same && process.env.GROVE_SOLVER_FUZZ_LOG) {
+          appendFileSync(
+            process.env.GROVE_SOLVER_FUZZ_LOG,
+            `${context}\n  grove ${JSON.stringify({ grove, replaced, problems })}\n  dnf   ${JSON.stringify({ install: [...dnf.install.keys()].sort(), replaced: dnf.replaced, problems: dnf.problems })}\n`,
+          );
+        }
+        // Soft, so that both weak-dependency settings are compared (and logged) before the case fails.
+        expect.soft(grove, context).toEqual([...dnf.install.keys()].sort());
+        expect.soft(replaced, context).toEqual(dnf.replaced.sort());
+        expect.soft(problems, context).toEqual(dnf.problems);
+        if (same) tally.same++;
       }
     });
   }

@@ -71,6 +71,48 @@ const SCENARIOS: UpgradeScenario[] = [
     available: REPO,
     command: ["upgrade"],
   },
+  // Regressions found by the installed-system fuzz (test/solver-oracle-fuzz.test.ts), each checked against dnf.
+  {
+    // dnf's selector for a plain name includes installed packages obsoleting it: keeper already does the job.
+    name: "install a name an installed package already obsoletes",
+    installed: [pkg("keeper-1-1", { obsoletes: ["gone < 2"] }), pkg("lib-1-1")],
+    available: [pkg("gone-1-1"), pkg("keeper-1-1", { obsoletes: ["gone < 2"] }), pkg("extra-1-1")],
+    command: ["install", "gone", "extra"],
+  },
+  {
+    // `upgrade NAME` does not select the packages obsoleting NAME's older versions (only `install NAME` does).
+    name: "upgrade a name that an update of another package obsoletes in an old version",
+    installed: [pkg("dd-2-1"), pkg("zz-3-1"), pkg("tool-1-1")],
+    available: [
+      pkg("zz-1-1"),
+      pkg("zz-3-1"),
+      pkg("dd-2-1"),
+      pkg("dd-3-1", { obsoletes: ["zz < 2"] }),
+      pkg("tool-1-1"),
+      pkg("tool-2-1"),
+    ],
+    command: ["upgrade", "zz", "tool"],
+  },
+  {
+    // An installed package's rich Requires that cannot be met as a whole (cap3 has no provider) is ignored.
+    name: "installed package with a rich dependency that was never met",
+    installed: [pkg("m1-1-1"), pkg("z4-3-1", { conflicts: ["m1"] }), pkg("m3-3-1", { requires: ["(z4 and cap3)"] })],
+    available: [
+      pkg("m1-1-1"),
+      pkg("m1-2-1"),
+      pkg("z4-3-1", { conflicts: ["m1"] }),
+      pkg("m3-3-1", { requires: ["(z4 and cap3)"] }),
+    ],
+    command: ["upgrade", "m1"],
+  },
+  {
+    // ... but one that only its own Provides make unmeetable (cap1 without cap3) still keeps cap1's other
+    // providers out.
+    name: "installed package with a rich dependency on its own capability",
+    installed: [pkg("x7-1-1", { provides: ["cap1"], requires: ["(cap3 if cap1)"] }), pkg("c2-1-1")],
+    available: [pkg("c2-1-1"), pkg("c2-2-1", { provides: ["cap1"] })],
+    command: ["upgrade", "c2"],
+  },
 ];
 
 let tmp = "";

@@ -9,7 +9,13 @@ import { latin1NamesOf } from "./plan/latin1-names.js";
 import { CONTAINER_LAYOUT, type LayoutRules, layoutTree, PLAIN_LAYOUT } from "./plan/layout.js";
 import type { CheckoutCommit, CheckoutWarning, DirMode, ManifestRecord, PlannedEntry } from "./types.js";
 import { removeTree } from "./write/remove-tree.js";
-import { type WriteStats, writeTree } from "./write/write-tree.js";
+import {
+  type WriteStats,
+  type WriteTreeOptions,
+  type WriteTreeResult,
+  writeTree,
+  writeTreeParallel,
+} from "./write/write-tree.js";
 
 /** Options of {@link checkoutCommits}. */
 export interface CheckoutOptions {
@@ -88,6 +94,57 @@ export function checkoutCommits(
   dest: string,
   options: CheckoutOptions = {},
 ): CheckoutResult {
+  const planned = planCheckout(store, commits, dest, options);
+  let written: WriteTreeResult;
+  try {
+    written = writeTree(planned.layout, planned.writeOptions);
+  } catch (err) {
+    throw cleanUp(planned.root, err);
+  }
+  return finishCheckout(planned, written);
+}
+
+/**
+ * {@link checkoutCommits} writing the tree with two threads (see `writeTreeParallel`): the same tree,
+ * result and errors, in about half the wall time on a machine with two free cores. Call
+ * `prestartTreeWriter()` early to hide the worker thread's start-up.
+ * @param store - the store holding the commits' objects
+ * @param commits - package commits in install order
+ * @param dest - the directory to create (must not exist; its parent must)
+ * @param options - layout, copying and directory-mode options
+ */
+export async function checkoutCommitsParallel(
+  store: Pick<Store, "dir">,
+  commits: readonly CheckoutCommit[],
+  dest: string,
+  options: CheckoutOptions = {},
+): Promise<CheckoutResult> {
+  const planned = planCheckout(store, commits, dest, options);
+  let written: WriteTreeResult;
+  try {
+    written = await writeTreeParallel(planned.layout, planned.writeOptions);
+  } catch (err) {
+    throw cleanUp(planned.root, err);
+  }
+  return finishCheckout(planned, written);
+}
+
+/** A planned checkout, ready to write. */
+interface PlannedCheckout {
+  started: number;
+  planned: number;
+  root: string;
+  plan: ReturnType<typeof buildCheckoutPlan>;
+  layout: ReturnType<typeof layoutTree>;
+  writeOptions: WriteTreeOptions;
+}
+
+function planCheckout(
+  store: Pick<Store, "dir">,
+  commits: readonly CheckoutCommit[],
+  dest: string,
+  options: CheckoutOptions,
+): PlannedCheckout {
   const started = performance.now();
   const root = path.resolve(dest);
   const rules =
@@ -102,19 +159,29 @@ export function checkoutCommits(
     rules,
     commits.map((c) => c.label),
   );
-  const planned = performance.now();
-  let written: ReturnType<typeof writeTree>;
-  try {
-    written = writeTree(layout, {
+  return {
+    started,
+    planned: performance.now(),
+    root,
+    plan,
+    layout,
+    writeOptions: {
       storeDir: store.dir,
       dest: root,
       copyAll: options.copyAll ?? false,
       applyDirModes: options.applyDirModes ?? true,
-    });
-  } catch (err) {
-    if (!(isGroveError(err) && err.code === "CHECKOUT_DEST_EXISTS")) removeTree(root);
-    throw err;
-  }
+    },
+  };
+}
+
+/** Removes a partial tree (not somebody else's existing directory) and returns the error to throw. */
+function cleanUp(root: string, err: unknown): unknown {
+  if (!(isGroveError(err) && err.code === "CHECKOUT_DEST_EXISTS")) removeTree(root);
+  return err;
+}
+
+function finishCheckout(planned: PlannedCheckout, written: WriteTreeResult): CheckoutResult {
+  const { root, plan, layout, started } = planned;
   const done = performance.now();
   const etc = existsSync(`${root}/etc/passwd`) ? `${root}/etc` : `${root}/usr/etc`;
   const manifest = buildManifest(layout, readIdTable(`${etc}/passwd`), readIdTable(`${etc}/group`));
@@ -128,8 +195,8 @@ export function checkoutCommits(
       paths: plan.entries.size,
       shared: plan.shared,
       ghosts,
-      planMs: planned - started,
-      writeMs: done - planned,
+      planMs: planned.planned - started,
+      writeMs: done - planned.planned,
       elapsedMs: performance.now() - started,
     },
     warnings: [...plan.warnings, ...written.warnings],

@@ -6,7 +6,13 @@
  * @packageDocumentation
  */
 export * from "./assemble/index.js";
-export { type CheckoutOptions, type CheckoutResult, type CheckoutStats, checkoutCommits } from "./checkout-commits.js";
+export {
+  type CheckoutOptions,
+  type CheckoutResult,
+  type CheckoutStats,
+  checkoutCommits,
+  checkoutCommitsParallel,
+} from "./checkout-commits.js";
 export {
   type AssembleOptions,
   type AssemblePhase,
@@ -36,7 +42,13 @@ export {
 export type { GenerationMerge } from "./generations/merge-generation.js";
 export { type AreaMergeInput, type AreaMergeReport, mergeArea } from "./mutable/merge-area.js";
 export { CONTAINER_LAYOUT, type LayoutRules, PLAIN_LAYOUT, type Relocation } from "./plan/layout.js";
-export { installRootRpmdb, type RootRpmdbResult, type RpmdbInputPackage } from "./root-rpmdb.js";
+export {
+  installRootRpmdb,
+  type RootRpmdbOrigin,
+  type RootRpmdbResult,
+  type RpmdbInputPackage,
+  rootRpmdbRecord,
+} from "./root-rpmdb.js";
 export * from "./rpmdb/index.js";
 export { readCommitsForCheckout } from "./store/read-commits.js";
 export type {
@@ -49,3 +61,4 @@ export type {
 } from "./types.js";
 export { applyDirModes } from "./write/dir-modes.js";
 export { removeTree } from "./write/remove-tree.js";
+export { prestartTreeWriter } from "./write/tree-writer-thread.js";

@@ -1,16 +1,32 @@
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import type { Store } from "@grove/core";
-import { buildRpmdb, installRpmdb, readRpmdbPackages, rpmdbKey, writeDatabaseFile } from "./rpmdb/index.js";
+import { createHash } from "node:crypto";
+import type { JsonValue, Store } from "@grove/core";
+import { readCachedRpmdb, removeLegacyRpmdbCache } from "./root-rpmdb-cache.js";
+import {
+  findRpmdbSources,
+  packageKey,
+  type RpmdbRecord,
+  type RpmdbSource,
+  readIntactRpmdb,
+} from "./root-rpmdb-sources.js";
+import { buildRpmdb, installRpmdb, RPMDB_FORMAT, readRpmdbPackages, rpmdbKey, updateRpmdb } from "./rpmdb/index.js";
+
+/** How {@link installRootRpmdb} came by the database. */
+export type RootRpmdbOrigin = "copied" | "updated" | "built";
 
 /** What {@link installRootRpmdb} did. */
 export interface RootRpmdbResult {
   /** The database file in the root. */
   path: string;
-  /** The package-set key (see `rpmdbKey`); the database is cached under it. */
+  /** The package-set key (see `rpmdbKey`). */
   key: string;
-  /** True when a database built earlier for the same package set was copied. */
+  /** True when another root's database for the same package set was copied. */
   reused: boolean;
+  /** Copied from another root, updated from another root's database, or built from all headers. */
+  origin: RootRpmdbOrigin;
+  /** sha256 of the database file written. */
+  sha256: string;
+  /** The header number (`Packages.hnum`) of each package, in the order of the input. */
+  hnums: number[];
   /** Milliseconds taken. */
   elapsedMs: number;
 }
@@ -27,12 +43,19 @@ export interface RpmdbInputPackage {
 
 /**
  * Gives a root its rpm database, as a copy (never a link): `usr/lib/sysimage/rpm/rpmdb.sqlite` plus the
- * `var/lib/rpm` compatibility symlink. The database for a package set is built once and kept in
- * `<dir>/cache/rpmdb/<key>.sqlite`, keyed by the set's NEVRAs and file sha256s, so later generations
- * and other roots with the same set only copy it. The single place where checkout calls the rpmdb writer.
- * @param store - the store (header objects; the cache lives beside it)
+ * `var/lib/rpm` compatibility symlink. The single place where checkout calls the rpmdb writer. The databases
+ * already in the grove directory are the starting points: each generation of every root (its record,
+ * {@link rootRpmdbRecord}, gives the database's sha256 and header numbers; a database is used only while its file
+ * is byte for byte what grove wrote) and the compressed cache of removed roots' databases (`cache/rpmdb/`, see
+ * `keepRemovedRpmdb`):
+ * 1. a database for the same package set is copied, from a root or else from the cache;
+ * 2. else a root's database closest to the new set (at most half the packages changed) is updated: the dropped
+ *    packages' rows deleted, the new packages' headers added (only those are read from the store);
+ * 3. else the database is built from every package's header.
+ * The uncompressed cache files of older grove versions (`cache/rpmdb/<key>.sqlite`) are removed.
+ * @param store - the store (header objects; the grove directory holds the roots)
  * @param rootDir - the root being built
- * @param packages - the root's packages in install order (rpmdb rows are numbered in this order)
+ * @param packages - the root's packages in install order (a fresh database numbers its rows in this order)
  */
 export async function installRootRpmdb(
   store: Store,
@@ -41,19 +64,121 @@ export async function installRootRpmdb(
 ): Promise<RootRpmdbResult> {
   const started = performance.now();
   const key = rpmdbKey(packages);
-  const cacheDir = path.join(store.dir, "cache", "rpmdb");
-  const cached = path.join(cacheDir, `${key}.sqlite`);
-  let reused = true;
-  if (!existsSync(cached)) {
-    reused = false;
-    const input = await readRpmdbPackages(
-      store,
-      packages.map((p) => p.commitId),
-    );
-    const { bytes } = await buildRpmdb(input);
-    mkdirSync(cacheDir, { recursive: true });
-    await writeDatabaseFile(cached, bytes);
+  const keys = packages.map(packageKey);
+  removeLegacyRpmdbCache(store.dir);
+  const made = (await fromSources(store, packages, keys, key)) ?? (await buildAll(store, packages));
+  const file = await installRpmdb(rootDir, made.bytes);
+  return {
+    path: file,
+    key,
+    reused: made.origin === "copied",
+    origin: made.origin,
+    sha256: createHash("sha256").update(made.bytes).digest("hex"),
+    hnums: made.hnums,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** The record of a root's rpmdb kept in its generation's state (`details.rpmdb`), read back by later builds. */
+export function rootRpmdbRecord(result: RootRpmdbResult): { [key: string]: JsonValue } {
+  const record: RpmdbRecord = { key: result.key, format: RPMDB_FORMAT, sha256: result.sha256, hnums: result.hnums };
+  return { ...record, reused: result.reused, origin: result.origin };
+}
+
+interface MadeRpmdb {
+  bytes: Uint8Array;
+  hnums: number[];
+  origin: RootRpmdbOrigin;
+}
+
+async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): Promise<MadeRpmdb> {
+  const input = await readRpmdbPackages(
+    store,
+    packages.map((p) => p.commitId),
+  );
+  const { bytes } = await buildRpmdb(input);
+  return { bytes, hnums: packages.map((_, i) => i + 1), origin: "built" };
+}
+
+async function fromSources(
+  store: Store,
+  packages: readonly RpmdbInputPackage[],
+  keys: readonly string[],
+  key: string,
+): Promise<MadeRpmdb | undefined> {
+  if (new Set(keys).size !== keys.length) return undefined;
+  const sources = findRpmdbSources(store.dir);
+  for (const source of sources) {
+    if (source.record.key !== key) continue;
+    const bytes = readIntactRpmdb(source);
+    const hnums = bytes === undefined ? undefined : mapHnums(source.packageKeys, source.record.hnums, keys);
+    if (bytes !== undefined && hnums !== undefined) return { bytes, hnums, origin: "copied" };
   }
-  const file = await installRpmdb(rootDir, cached);
-  return { path: file, key, reused, elapsedMs: performance.now() - started };
+  const cached = readCachedRpmdb(store.dir, key);
+  const cachedHnums = cached === undefined ? undefined : mapHnums(cached.packageKeys, cached.hnums, keys);
+  if (cached !== undefined && cachedHnums !== undefined)
+    return { bytes: cached.bytes, hnums: cachedHnums, origin: "copied" };
+  const wanted = new Set(keys);
+  const ranked = sources
+    .map((source) => ({ source, changes: changesFrom(source, wanted) }))
+    .filter((c) => c.changes <= packages.length / 2)
+    .sort((a, b) => a.changes - b.changes);
+  for (const { source } of ranked) {
+    const made = await updateFrom(store, source, packages, keys);
+    if (made !== undefined) return made;
+  }
+  return undefined;
+}
+
+/** Packages to remove plus packages to add to turn `source` into the set `wanted`. */
+function changesFrom(source: RpmdbSource, wanted: ReadonlySet<string>): number {
+  const have = new Set(source.packageKeys);
+  let changes = 0;
+  for (const k of have) if (!wanted.has(k)) changes++;
+  for (const k of wanted) if (!have.has(k)) changes++;
+  return changes;
+}
+
+/** The header number of each of `keys` in a database holding `have` as `hnums`; `undefined` when one is missing. */
+function mapHnums(have: readonly string[], hnums: readonly number[], keys: readonly string[]): number[] | undefined {
+  if (have.length !== keys.length) return undefined;
+  const byKey = new Map(have.map((k, i) => [k, hnums[i] as number]));
+  const out: number[] = [];
+  for (const k of keys) {
+    const hnum = byKey.get(k);
+    if (hnum === undefined) return undefined;
+    out.push(hnum);
+  }
+  return out;
+}
+
+async function updateFrom(
+  store: Store,
+  source: RpmdbSource,
+  packages: readonly RpmdbInputPackage[],
+  keys: readonly string[],
+): Promise<MadeRpmdb | undefined> {
+  const base = readIntactRpmdb(source);
+  if (base === undefined) return undefined;
+  const wanted = new Set(keys);
+  const had = new Map(source.packageKeys.map((k, i) => [k, source.record.hnums[i] as number]));
+  const remove = source.packageKeys.filter((k) => !wanted.has(k)).map((k) => had.get(k) as number);
+  const addIndexes = keys.flatMap((k, i) => (had.has(k) ? [] : [i]));
+  const add = await readRpmdbPackages(
+    store,
+    addIndexes.map((i) => (packages[i] as RpmdbInputPackage).commitId),
+  );
+  let updated: Awaited<ReturnType<typeof updateRpmdb>>;
+  try {
+    updated = await updateRpmdb(base, { remove, add });
+  } catch (err) {
+    // A database that turns out not to be usable is only a missed shortcut; bad headers fail the full build too.
+    if ((err as { code?: string }).code === "CHECKOUT_RPMDB_BAD_BASE") return undefined;
+    throw err;
+  }
+  const hnums = keys.map((k) => had.get(k) ?? 0);
+  addIndexes.forEach((i, n) => {
+    hnums[i] = updated.added[n] as number;
+  });
+  return { bytes: updated.bytes, hnums, origin: "updated" };
 }

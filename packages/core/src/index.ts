@@ -16,6 +16,12 @@ export type { FsckProblem, FsckProblemKind } from "./maintenance/problems.js";
 export { compareUtf8, encodeCanonicalJson, type JsonValue } from "./store/canonical-json.js";
 export { type Commit, ENTRY_TYPES, type Entry, type EntryType } from "./store/commit.js";
 export { canonicalizeCommit, decodeCommit, type EncodedCommit, encodeCommit } from "./store/commit-codec.js";
+export {
+  COMMIT_PLAIN_MAX,
+  canonicalCommitBytes,
+  isCompressedCommit,
+  storedCommitBytes,
+} from "./store/commit-file.js";
 export { normalizeEntryPath } from "./store/entry-path.js";
 export { formatPerm, isSha256Hex, objectId, type ParsedObjectId, parseObjectId } from "./store/ids.js";
 export type { ObjectContent, WriteObjectOptions, WriteObjectResult } from "./store/object-writer.js";

@@ -42,6 +42,7 @@ export {
   type DownloadProgress,
   downloadPackages,
 } from "./download/download-packages.js";
+export { canStreamPackage, type StreamPackageOptions, streamPackage } from "./download/stream-package.js";
 export { RepoErrorCode, type RepoErrorCodeValue } from "./errors.js";
 export { type Checksum, hashAlgorithm } from "./fetch/checksum.js";
 export { RepoFetchError } from "./fetch/fetch-error.js";

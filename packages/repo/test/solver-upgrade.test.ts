@@ -95,3 +95,26 @@ describe("installed packages", () => {
     );
   });
 });
+
+describe("choice rules and downgrades", () => {
+  // libsolv >= 0.7.25 behaviour; dnf 4.14 with libsolv 0.7.23 downgrades c9 instead (docs/packages/repo.md,
+  // "Differences from dnf"), so this case is pinned here rather than in the dnf oracle tests.
+  it("does not prefer a downgrade whose best update no longer provides the capability", async () => {
+    const installed = [pkg("a-1-1", { provides: ["cap"] }), pkg("c9-3-1"), pkg("c3-1-1", { requires: ["cap"] })];
+    const available = repo("r", [
+      pkg("a-1-1", { provides: ["cap"] }),
+      pkg("a-2-1", { requires: ["cap"] }),
+      pkg("c9-1-1", { provides: ["cap"] }),
+      pkg("c9-3-1"),
+      pkg("c6-2-1", { provides: ["cap"] }),
+    ]);
+    const tx = await solve({ repos: [available], installed, install: ["a"] });
+    expect(summary(tx)).toEqual({
+      install: ["c6-2-1.noarch"],
+      upgrade: ["a-1-1.noarch -> a-2-1.noarch"],
+      obsoleted: [],
+      remove: [],
+    });
+    expect(tx.downgrade).toEqual([]);
+  });
+});

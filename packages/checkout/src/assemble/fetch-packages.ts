@@ -1,8 +1,8 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { GroveError, type Store } from "@grove/core";
-import { downloadPackages, type RepoSet } from "@grove/repo";
-import { importRpm } from "@grove/rpm";
+import { canStreamPackage, downloadPackages, type RepoSet, streamPackage } from "@grove/repo";
+import { type ImportRpmResult, importRpm } from "@grove/rpm";
 import type { GenerationPackage } from "../generations/generation-state.js";
 import type { SolvedPackage } from "./solve-request.js";
 import { TaskLimit } from "./task-limit.js";
@@ -51,11 +51,11 @@ export type FetchProgress =
 
 /** Options of {@link fetchMissing}. */
 export interface FetchMissingOptions {
-  /** Cache directory: downloads go to `<cacheDir>/packages/<repo>/` and are removed once imported. */
+  /** Cache directory: file downloads go to `<cacheDir>/packages/<repo>/` and are removed once imported. */
   cacheDir: string;
-  /** Downloads at once (default 4). */
+  /** Downloads to the cache at once (default 4). */
   downloadConcurrency?: number;
-  /** Imports at once (default 2). */
+  /** Imports at once, streamed ones included (default 2). */
   importConcurrency?: number;
   /** Progress callback. */
   onProgress?: (event: FetchProgress) => void;
@@ -70,10 +70,14 @@ export interface FetchResult {
 }
 
 /**
- * Downloads the packages the store lacks (verified against the repository checksums) and imports
- * each into the store as soon as it has arrived (bounded concurrency for both). A downloaded file
- * is deleted once imported: the store holds its content. On the first failure the other downloads
- * are cancelled, the imports under way finish, and the failure is thrown.
+ * Fetches the packages the store lacks (verified against the repository checksums) and imports them.
+ * A package from an http(s) repository whose sha256 is known streams from the response straight into
+ * the store (`importConcurrency` at once): no file is written, and the import runs while the bytes
+ * arrive; the stream checks size and checksum before it ends and the import commits only after that,
+ * so a bad download leaves no commit or ref (only unreferenced objects for `gc`). Other packages are
+ * downloaded to the cache (`downloadConcurrency` at once), imported as soon as each has arrived, and
+ * deleted once imported. On the first failure the other transfers are cancelled, the imports under
+ * way finish, and the failure is thrown.
  * @param store - the store
  * @param repoSet - the loaded repositories the packages come from
  * @param plan - from {@link planFetch}
@@ -106,9 +110,61 @@ export async function fetchMissing(
       totalBytes: plan.missingBytes,
     });
 
+  /**
+   * An http(s) package with a known sha256 streams from the response straight into the store: no file, and
+   * the import runs while the bytes arrive. The stream checks size and checksum before it ends and the
+   * import commits only after its end (and checks the sha256 itself), so a bad download leaves no commit.
+   */
+  const streamOne = async (pkg: SolvedPackage, handle: NonNullable<SolvedPackage["handle"]>, sha256: string) => {
+    let got = 0;
+    const result = await imports.run(() =>
+      streamPackage(repoSet, handle, (chunks, url) => importRpm(store, chunks, { sha256, subject: url }), {
+        signal: controller.signal,
+        onBytes: (bytes) => {
+          got += bytes;
+          receivedBytes += bytes;
+          emitDownload();
+        },
+        onRestart: (error) => {
+          receivedBytes -= got;
+          got = 0;
+          options.onProgress?.({ type: "retry", nevra: pkg.nevra, message: error.message });
+        },
+      }),
+    );
+    downloadedCount++;
+    emitDownload();
+    return { result, source: repoSet.repoOf(handle).packageUrls(handle.index)[0] ?? pkg.nevra };
+  };
+
   const fetchOne = async (pkg: SolvedPackage): Promise<void> => {
     const handle = pkg.handle;
     if (handle === undefined) throw new TypeError(`fetchMissing: ${pkg.nevra} has no repository package`);
+    const { result, source, file } =
+      pkg.sha256 !== undefined && canStreamPackage(repoSet, handle)
+        ? { ...(await streamOne(pkg, handle, pkg.sha256)), file: undefined }
+        : await downloadThenImport(pkg, handle);
+    if (result.nevra !== pkg.nevra) {
+      throw new GroveError(
+        "CHECKOUT_PACKAGE_MISMATCH",
+        `${source} is ${result.nevra}, but repository "${handle.repoId}" describes it as ${pkg.nevra}`,
+        {
+          subject: source,
+          hint: "the repository metadata does not match its packages; report it to its maintainer",
+        },
+      );
+    }
+    commits.set(pkg, result.commitId);
+    if (pkg.sha256 === undefined) pkg.sha256 = result.sha256;
+    importedCount++;
+    options.onProgress?.({ type: "import", done: importedCount, count, nevra: pkg.nevra });
+    if (file !== undefined && isInside(file, path.join(options.cacheDir, "packages"))) await rm(file, { force: true });
+  };
+
+  const downloadThenImport = async (
+    pkg: SolvedPackage,
+    handle: NonNullable<SolvedPackage["handle"]>,
+  ): Promise<{ result: ImportRpmResult; source: string; file: string }> => {
     const [file] = await downloads.run(() =>
       downloadPackages(repoSet, [handle], {
         cacheDir: options.cacheDir,
@@ -129,21 +185,7 @@ export async function fetchMissing(
     const result = await imports.run(() =>
       importRpm(store, file.path, pkg.sha256 === undefined ? {} : { sha256: pkg.sha256 }),
     );
-    if (result.nevra !== pkg.nevra) {
-      throw new GroveError(
-        "CHECKOUT_PACKAGE_MISMATCH",
-        `${file.path} is ${result.nevra}, but repository "${handle.repoId}" describes it as ${pkg.nevra}`,
-        {
-          subject: file.path,
-          hint: "the repository metadata does not match its packages; report it to its maintainer",
-        },
-      );
-    }
-    commits.set(pkg, result.commitId);
-    if (pkg.sha256 === undefined) pkg.sha256 = result.sha256;
-    importedCount++;
-    options.onProgress?.({ type: "import", done: importedCount, count, nevra: pkg.nevra });
-    if (isInside(file.path, path.join(options.cacheDir, "packages"))) await rm(file.path, { force: true });
+    return { result, source: file.path, file: file.path };
   };
 
   const outcomes = await Promise.allSettled(

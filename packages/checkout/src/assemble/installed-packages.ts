@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { GroveError, parseObjectId, type Store } from "@grove/core";
 import type { RepoSet, SolverPackage } from "@grove/repo";
-import { buildRpmPackage, type Dependency, type DependencyKind, parseHeaderBlob } from "@grove/rpm";
+import { buildRpmPackage, type Dependency, type DependencyKind, headerFromObject, parseHeaderBlob } from "@grove/rpm";
 import type { GenerationPackage } from "../generations/generation-state.js";
 
 /**
@@ -94,7 +94,7 @@ async function packageFromStore(store: Store, locked: GenerationPackage): Promis
       { subject: locked.nevra, hint: "run `grove fsck`" },
     );
   }
-  const bytes = await readFile(store.objectPath(parsed.sha256, parsed.perm));
+  const bytes = headerFromObject(await readFile(store.objectPath(parsed.sha256, parsed.perm)), locked.nevra);
   const header = parseHeaderBlob(new Uint8Array(bytes).subarray(8), { subject: locked.nevra, kind: "header" });
   const pkg = buildRpmPackage(header, locked.nevra);
   return {

@@ -1,9 +1,9 @@
 import { mkdirSync, renameSync } from "node:fs";
 import { GroveError, type JsonValue, type Store } from "@grove/core";
-import { type CheckoutStats, checkoutCommits } from "../checkout-commits.js";
+import { type CheckoutStats, checkoutCommitsParallel } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
 import { depthOf } from "../plan/tree-path.js";
-import { installRootRpmdb, type RootRpmdbResult } from "../root-rpmdb.js";
+import { installRootRpmdb, type RootRpmdbResult, rootRpmdbRecord } from "../root-rpmdb.js";
 import { readCommitsForCheckout } from "../store/read-commits.js";
 import type { CheckoutWarning, DirMode, ManifestRecord } from "../types.js";
 import { applyDirModes } from "../write/dir-modes.js";
@@ -137,7 +137,7 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
           ),
           packages,
         );
-        const checkout = checkoutCommits(store, commits, building, {
+        const checkout = await checkoutCommitsParallel(store, commits, building, {
           applyDirModes: false,
           copyAll: options.copyAll ?? false,
         });
@@ -264,6 +264,6 @@ function details(
     });
     out.merge = { from: merge.from, etc: summary(merge.etc), var: summary(merge.var) };
   }
-  if (rpmdb !== undefined) out.rpmdb = { key: rpmdb.key, reused: rpmdb.reused };
+  if (rpmdb !== undefined) out.rpmdb = rootRpmdbRecord(rpmdb);
   return out;
 }

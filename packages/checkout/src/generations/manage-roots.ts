@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { GroveError, type Store } from "@grove/core";
+import { keepRemovedRpmdb } from "../root-rpmdb-cache.js";
 import { pointRootAt } from "./activate.js";
 import { type GenerationState, readGenerationStateFile } from "./generation-state.js";
 import { generationDir, type RootLayout, rootLayout, stateFile } from "./grove-layout.js";
@@ -160,7 +161,8 @@ export interface RemoveRootResult {
 
 /**
  * Removes a root: first its symlink (so the root disappears at once), then every generation (tree,
- * record, ref; read-only directories included) and its state directory. The package commits become
+ * record, ref; read-only directories included) and its state directory, keeping each generation's intact rpmdb in
+ * the rpmdb cache (see `keepRemovedRpmdb`). The package commits become
  * unreferenced and go at the next store gc. Throws `CHECKOUT_ROOT_NOT_FOUND` when nothing of it exists.
  * @param store - the store
  * @param name - the root
@@ -178,7 +180,11 @@ export async function removeRoot(store: Store, name: string): Promise<RemoveRoot
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
-    for (const g of generations) await removeGeneration(store, layout, g);
+    for (const g of generations) {
+      // The database goes to the rpmdb cache, so the same package set assembled again is a copy.
+      if (scan.trees.has(g)) keepRemovedRpmdb(store.dir, layout, g);
+      await removeGeneration(store, layout, g);
+    }
     await cleanLeftovers(store, layout, { ...scanRoot(layout), current: undefined });
     try {
       rmdirSync(layout.stateDir);

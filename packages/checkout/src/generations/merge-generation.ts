@@ -10,7 +10,7 @@ import type { CheckoutCommit, PlannedEntry } from "../types.js";
 import { type GenerationPackage, readGenerationStateFile } from "./generation-state.js";
 import { defaultsFile, generationDir, type RootLayout, stateFile } from "./grove-layout.js";
 
-/** The writable areas merged three ways on upgrade. */
+/** The writable areas merged three ways on upgrade (also spelled out in {@link areaDefaults}). */
 const MERGED_AREAS = ["/etc", "/var"] as const;
 /** Paths in the merged areas that grove writes itself (the rpmdb's compatibility symlink): never merged. */
 const GROVE_WRITTEN = ["/var/lib/rpm"] as const;
@@ -57,12 +57,18 @@ export function mergeFromGeneration(
   return { from: previous, etc: reports[0]!, var: reports[1]! };
 }
 
-/** The packages' entries in the merged areas, by path (what `G.defaults.json` holds). */
+/** {@link areaDefaults} of each checkout's entries: the merge and the record both ask for them. */
+const defaultsOf = new WeakMap<ReadonlyMap<string, PlannedEntry>, Record<string, Entry>>();
+
+/** The packages' entries in the merged areas, by path (what `G.defaults.json` holds). Do not modify the result. */
 export function areaDefaults(entries: ReadonlyMap<string, PlannedEntry>): Record<string, Entry> {
+  const known = defaultsOf.get(entries);
+  if (known !== undefined) return known;
   const out: Record<string, Entry> = {};
   for (const [p, planned] of entries) {
-    if (MERGED_AREAS.some((area) => isUnder(p, area))) out[p] = planned.entry;
+    if (isUnder(p, "/etc") || isUnder(p, "/var")) out[p] = planned.entry;
   }
+  defaultsOf.set(entries, out);
   return out;
 }
 

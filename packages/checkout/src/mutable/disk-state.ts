@@ -36,15 +36,19 @@ export function readDiskState(file: string): DiskState | undefined {
   return state;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
-/** sha256 (hex) of a file's content, read in 1 MiB chunks (bounded memory); made readable for the moment if need be. */
+/** The read buffer of {@link hashFile}, shared: hashing is synchronous, and a fresh 256 KiB buffer per file adds up. */
+let chunkBuffer: Buffer | undefined;
+
+/** sha256 (hex) of a file's content, read in 256 KiB chunks (bounded memory); made readable for the moment if need be. */
 export function hashFile(state: DiskState): string {
   if (state.sha256 !== undefined) return state.sha256;
   const fd = withOwnerAccess(state.path, 0o400, () => openSync(state.path, "r"));
   try {
     const hash = createHash("sha256");
-    const buf = Buffer.allocUnsafe(CHUNK);
+    chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
+    const buf = chunkBuffer;
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;

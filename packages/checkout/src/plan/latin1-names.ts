@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseObjectId } from "@grove/core";
-import { parseHeaderBlob, Tag } from "@grove/rpm";
+import { headerFromObject, parseHeaderBlob, Tag } from "@grove/rpm";
 import type { CheckoutCommit } from "../types.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -49,7 +49,7 @@ export function latin1NamesOf(storeDir: string, c: CheckoutCommit): Latin1Names 
   const id = typeof header === "string" ? parseObjectId(header) : undefined;
   if (c.commit.metadata.kind !== "rpm" || id === undefined) return undefined;
   try {
-    const bytes = readFileSync(`${storeDir}/objects/${id.sha256.slice(0, 2)}/${header}`);
+    const bytes = headerFromObject(readFileSync(`${storeDir}/objects/${id.sha256.slice(0, 2)}/${header}`), c.label);
     // The stored blob starts with the 8-byte magic; the header proper (il, dl, index, data) follows.
     const h = parseHeaderBlob(new Uint8Array(bytes.subarray(8)), { subject: c.label, kind: "header" });
     const paths = new Set<string>();

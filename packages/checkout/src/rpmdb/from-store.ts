@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { GroveError, parseObjectId, type Store } from "@grove/core";
-import type { RpmCommitMetadata } from "@grove/rpm";
+import { headerFromObject, type RpmCommitMetadata } from "@grove/rpm";
 import type { RpmdbKeyPackage } from "./rpmdb-key.js";
 import type { RpmdbPackage } from "./write-rpmdb.js";
 
@@ -33,9 +33,11 @@ export async function readRpmdbPackages(store: Store, commitIds: readonly string
       nevra: meta.nevra,
       sha256: meta.sha256 ?? "",
       subject,
-      headerBytes: await readObject(store, meta.header, subject),
+      headerBytes: headerFromObject(await readObject(store, meta.header, subject), subject),
     };
-    if (typeof meta.signature === "string") pkg.signatureBytes = await readObject(store, meta.signature, subject);
+    if (typeof meta.signature === "string") {
+      pkg.signatureBytes = headerFromObject(await readObject(store, meta.signature, subject), subject);
+    }
     out.push(pkg);
   }
   return out;

@@ -13,8 +13,9 @@ export {
 } from "./install-rpmdb.js";
 export { buildInstalledHeader, type InstalledHeader, type InstalledHeaderInput } from "./installed-header.js";
 export { MAX_RICH_DEP_KEYS, richDepIndexKeys } from "./rich-dep-names.js";
-export { type RpmdbKeyOptions, type RpmdbKeyPackage, rpmdbKey } from "./rpmdb-key.js";
+export { RPMDB_FORMAT, type RpmdbKeyOptions, type RpmdbKeyPackage, rpmdbKey } from "./rpmdb-key.js";
 export { INDEX_TABLES, type IndexKeyClass, type IndexTable, RPMDB_FILE_NAME } from "./schema.js";
+export { type RpmdbChange, type UpdatedRpmdb, updateRpmdb } from "./update-rpmdb.js";
 export {
   buildRpmdb,
   DEFAULT_INSTALL_COLOR,

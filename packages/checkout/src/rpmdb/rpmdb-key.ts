@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { GroveError, isSha256Hex } from "@grove/core";
 import { DEFAULT_INSTALL_COLOR } from "./write-rpmdb.js";
 
-/** Bump when the bytes the writer produces for the same input change. */
-const RPMDB_FORMAT = "grove-rpmdb-1";
+/** The writer's format: bump when the bytes the writer produces for the same input change. */
+export const RPMDB_FORMAT = "grove-rpmdb-1";
 
 /** A package as {@link rpmdbKey} identifies it. */
 export interface RpmdbKeyPackage {

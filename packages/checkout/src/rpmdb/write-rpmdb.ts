@@ -5,10 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { GroveError, isGroveError } from "@grove/core";
-import type { Database, Statement } from "sql.js";
+import { indexInserter } from "./index-inserter.js";
 import { indexRows } from "./index-rows.js";
-import { buildInstalledHeader } from "./installed-header.js";
-import { CREATE_PACKAGES_SQL, createIndexSql, createIndexTableSql, INDEX_TABLES, type IndexTable } from "./schema.js";
+import { buildInstalledHeader, type InstalledHeader } from "./installed-header.js";
+import { CREATE_PACKAGES_SQL, createIndexSql, createIndexTableSql, INDEX_TABLES } from "./schema.js";
 import { loadSqlJs } from "./sqlite.js";
 
 /** One package to record in the rpmdb. */
@@ -79,20 +79,7 @@ export async function buildRpmdb(
   options: WriteRpmdbOptions = {},
 ): Promise<{ bytes: Uint8Array; stats: RpmdbStats }> {
   const started = performance.now();
-  const installTime = options.installTime ?? Math.floor(Date.now() / 1000);
-  const installTid = options.installTid ?? installTime;
-  const installColor = options.installColor ?? DEFAULT_INSTALL_COLOR;
-  const headers = packages.map((p, i) =>
-    buildInstalledHeader({
-      headerBytes: p.headerBytes,
-      ...(p.signatureBytes === undefined ? {} : { signatureBytes: p.signatureBytes }),
-      ...(p.fileStates === undefined ? {} : { fileStates: p.fileStates }),
-      installTime: p.installTime ?? installTime,
-      installTid: p.installTid ?? installTid,
-      installColor,
-      subject: p.subject ?? `package ${i + 1}`,
-    }),
-  );
+  const headers = installedHeaders(packages, options);
 
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
@@ -114,18 +101,16 @@ export async function buildRpmdb(
       }
       // Table by table; rows within a table come in rpm's order (by hnum, then tag value order).
       for (const t of INDEX_TABLES) {
-        const stmt = prepareIndexInsert(db, t);
+        const inserter = indexInserter(db, t);
         try {
           headers.forEach(({ header }, i) => {
             const hnum = i + 1;
-            indexRows(header, t, (key, idx) => {
-              stmt.run([key, hnum, idx]);
-              indexRowCount++;
-            });
+            indexRows(header, t, (key, idx) => inserter.add(key, hnum, idx));
           });
         } finally {
-          stmt.free();
+          inserter.finish();
         }
+        indexRowCount += inserter.rows;
       }
       // rpm creates the SQL indexes before inserting; building them afterwards is faster and gives the same indexes.
       for (const t of INDEX_TABLES) for (const sql of createIndexSql(t)) db.run(sql);
@@ -181,14 +166,36 @@ export async function writeDatabaseFile(path: string, bytes: Uint8Array): Promis
   }
 }
 
-function prepareIndexInsert(db: Database, t: IndexTable): Statement {
-  // Keys are bound as bytes; TEXT keys are cast so they are stored as text byte for byte (as rpm's
-  // sqlite3_bind_text does), whatever their encoding.
-  const key = t.keyClass === "TEXT" ? "CAST(? AS TEXT)" : "?";
-  return db.prepare(`INSERT INTO '${t.name}' VALUES(${key}, ?, ?)`);
+/**
+ * The installed headers of `packages` (see {@link buildInstalledHeader}), with the install time, transaction id
+ * and color of `options` for packages that give none.
+ * @throws GroveError as {@link buildInstalledHeader}
+ */
+export function installedHeaders(
+  packages: readonly RpmdbPackage[],
+  options: WriteRpmdbOptions = {},
+): InstalledHeader[] {
+  const installTime = options.installTime ?? Math.floor(Date.now() / 1000);
+  const installTid = options.installTid ?? installTime;
+  const installColor = options.installColor ?? DEFAULT_INSTALL_COLOR;
+  return packages.map((p, i) =>
+    buildInstalledHeader({
+      headerBytes: p.headerBytes,
+      ...(p.signatureBytes === undefined ? {} : { signatureBytes: p.signatureBytes }),
+      ...(p.fileStates === undefined ? {} : { fileStates: p.fileStates }),
+      installTime: p.installTime ?? installTime,
+      installTid: p.installTid ?? installTid,
+      installColor,
+      subject: p.subject ?? `package ${i + 1}`,
+    }),
+  );
 }
 
-function sqlite<T>(fn: () => T): T {
+/**
+ * Runs SQLite work, turning a SQLite failure into `CHECKOUT_RPMDB_SQLITE_FAILED` (GroveErrors pass through).
+ * @throws GroveError `CHECKOUT_RPMDB_SQLITE_FAILED`
+ */
+export function sqlite<T>(fn: () => T): T {
   try {
     return fn();
   } catch (cause) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Commit, GroveError, isSha256Hex, type Store } from "@grove/core";
+import { type Commit, canonicalCommitBytes, GroveError, isSha256Hex, type Store } from "@grove/core";
 
 /**
  * Reads commits for a checkout, fast: each file is read synchronously and its sha256 compared with
@@ -24,7 +24,7 @@ function readOne(store: Store, id: string): Commit {
   const file = store.commitPath(id);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = canonicalCommitBytes(readFileSync(file), file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       throw new GroveError("STORE_COMMIT_NOT_FOUND", `commit ${id} does not exist in the store ${store.dir}`, {

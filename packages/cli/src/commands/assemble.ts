@@ -21,6 +21,9 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
     .option("--json", "print the result as JSON and nothing else on standard output")
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
     .action(async (name, packages, options) => {
+      // The tree writer's second thread starts now, so that its start-up overlaps loading and solving.
+      const { prestartTreeWriter } = await import("@grove/checkout/tree-writer");
+      prestartTreeWriter();
       const { assemble } = await import("@grove/checkout/assemble");
       const progress = progressReporter(ctx, options.json === true);
       try {

@@ -1,59 +1,5 @@
-import { type DependencyKind, FileFlag, formatDependency, type ReadRpmResult, readRpmFile } from "@grove/rpm";
 import type { CliContext } from "../context.js";
-import { DEPENDENCY_KINDS, type InspectedPackage, type PackageVerification } from "../output/inspected-package.js";
-import { packageToJson } from "../output/package-json.js";
-import { renderPackageSummary } from "../output/package-summary.js";
 import type { RootCommand } from "../root-command.js";
-
-/** Signature-header tags holding header digests, strongest first (rpm's RPMSIGTAG_SHA3_256/SHA256/SHA1). */
-const HEADER_DIGEST_TAGS: readonly [number, string][] = [
-  [279, "sha3-256"],
-  [273, "sha256"],
-  [269, "sha1"],
-];
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-
-/** Reads (and unless `verify` is false, verifies) a package with `@grove/rpm` and gathers what `grove inspect` prints. */
-export async function inspectPackage(file: string, verify: boolean): Promise<InspectedPackage> {
-  const result = await readRpmFile(file, { verify });
-  const dependencies = Object.fromEntries(
-    DEPENDENCY_KINDS.map((kind) => [kind, result.pkg.dependencies[kind].map((dep) => formatDependency(dep))]),
-  ) as Record<DependencyKind, string[]>;
-  return {
-    file,
-    pkg: result.pkg,
-    dependencies,
-    payloadCompressor: result.payloadCompressor,
-    compressedBytes: result.compressedBytes,
-    payloadBytes: result.payloadBytes,
-    fileCount: result.fileCount,
-    verification: verify ? describeVerification(result) : undefined,
-  };
-}
-
-/**
- * What `readRpmFile` checked when it succeeded with `verify` on: every header digest the signature header
- * carries, every payload digest the headers declare, and the content digest of every regular file in the
- * payload (`%ghost` files are not in the payload).
- */
-export function describeVerification(result: ReadRpmResult): PackageVerification {
-  const { headers, pkg } = result;
-  const headerDigests = HEADER_DIGEST_TAGS.filter(([tag]) => headers.signature.getString(tag) !== undefined).map(
-    ([, name]) => name,
-  );
-  const payloadDigests: string[] = [];
-  if (headers.payloadDigest?.compressed !== undefined) payloadDigests.push(headers.payloadDigest.algorithm);
-  if (headers.payloadDigest?.uncompressed !== undefined) {
-    payloadDigests.push(`uncompressed ${headers.payloadDigest.algorithm}`);
-  }
-  if (headers.legacyMd5 !== undefined) payloadDigests.push("header+payload md5");
-  const fileDigests = pkg.files.filter(
-    (f) => (f.mode & S_IFMT) === S_IFREG && f.digest !== "" && (f.flags & FileFlag.ghost) === 0,
-  ).length;
-  return { headerDigests, payloadDigests, fileDigests, fileDigestAlgorithm: pkg.fileDigestAlgorithm };
-}
 
 /** `grove inspect FILE.rpm [--json] [--no-verify]`: read one package, verify it, print a summary. */
 export const registerInspectCommand = (root: RootCommand, ctx: CliContext): void => {
@@ -69,6 +15,12 @@ export const registerInspectCommand = (root: RootCommand, ctx: CliContext): void
     .option("--json", "print one JSON object instead of the text summary")
     .option("--no-verify", "do not check digests (still reads the whole payload)")
     .action(async (file, options) => {
+      // Loaded here: the rpm reader is needed by this command only.
+      const [{ inspectPackage }, { packageToJson }, { renderPackageSummary }] = await Promise.all([
+        import("./inspect-package.js"),
+        import("../output/package-json.js"),
+        import("../output/package-summary.js"),
+      ]);
       const inspected = await inspectPackage(file, options.verify);
       if (options.json) ctx.stdout(`${JSON.stringify(packageToJson(inspected), null, 2)}\n`);
       else ctx.stdout(renderPackageSummary(inspected));

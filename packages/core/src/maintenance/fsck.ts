@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeCommit } from "../store/commit-codec.js";
+import { canonicalCommitBytes } from "../store/commit-file.js";
 import { parseObjectId } from "../store/ids.js";
 import { STORE_JSON_TEXT } from "../store/layout.js";
 import { objectFilePath } from "../store/object-writer.js";
@@ -133,7 +134,7 @@ async function runFsck(store: Store, options: FsckOptions): Promise<FsckResult> 
   await mapLimit(commitFiles, 8, async ({ rel, id }) => {
     const subject = `commits/${rel}`;
     try {
-      const commit = decodeCommit(await readFile(path.join(dir, subject)), id, subject);
+      const commit = decodeCommit(canonicalCommitBytes(await readFile(path.join(dir, subject)), subject), id, subject);
       for (const entry of commit.entries) {
         if (entry.object !== undefined && !objectExists(entry.object, entry.mode & 0o777)) {
           problems.push({

@@ -8,6 +8,7 @@ import { type ReleaseLock, StoreLock } from "../lock/store-lock.js";
 import { fsyncDir, writeFileAtomic } from "./atomic-write.js";
 import type { Commit } from "./commit.js";
 import { decodeCommit, encodeCommit } from "./commit-codec.js";
+import { canonicalCommitBytes, storedCommitBytes } from "./commit-file.js";
 import { assertObjectPerm, assertSha256Hex, parseObjectId } from "./ids.js";
 import {
   commitRelPath,
@@ -165,7 +166,8 @@ export class Store {
       }
       throw err;
     }
-    return decodeCommit(bytes, id, path.relative(this.dir, file));
+    const subject = path.relative(this.dir, file);
+    return decodeCommit(canonicalCommitBytes(bytes, subject), id, subject);
   }
 
   /**
@@ -179,7 +181,7 @@ export class Store {
     let text: string;
     try {
       // Synchronous: for one small file it costs a tenth of a promise round trip.
-      text = readFileSync(file, "utf8");
+      text = canonicalCommitBytes(readFileSync(file), path.relative(this.dir, file)).toString("utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
         throw new GroveError("STORE_COMMIT_NOT_FOUND", `commit ${id} does not exist in the store ${this.dir}`, {
@@ -219,7 +221,7 @@ export class Store {
   async writeEncodedCommit(id: string, bytes: Uint8Array): Promise<string> {
     const file = this.commitPath(id);
     if (!(await exists(file))) {
-      await writeFileAtomic(this.tmpDir, file, bytes, { fsync: this.fsync });
+      await writeFileAtomic(this.tmpDir, file, storedCommitBytes(bytes), { fsync: this.fsync });
     }
     return id;
   }

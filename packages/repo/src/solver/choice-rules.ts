@@ -67,6 +67,7 @@ export function buildChoiceRules<P extends SolverPackage>(input: ChoiceRuleInput
     const positive = new Set(Array.from(lits).filter((lit) => lit > 0));
     let kept = related;
     if (!fromInstalled) {
+      // Downgrades are checked too, as libsolv >= 0.7.25 does (0.7.23 does not; docs/packages/repo.md).
       kept = related.filter(([installed, candidate]) => {
         const downgrade =
           allowDowngrade &&

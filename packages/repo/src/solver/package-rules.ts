@@ -50,9 +50,11 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
     for (const dep of pool.deps(n, "requires")) {
       const text = depText(dep);
       if (isRichDep(dep.name)) {
-        for (const clause of toClauses(rich.formula(dep.name, source), false, text)) {
-          const lits = reduceClause(clause, n, member);
-          if (lits === undefined) continue;
+        const raw = toClauses(rich.formula(dep.name, source), false, text);
+        // libsolv ignores an installed package's rich dependency that can never be met as a whole (a clause
+        // without any literal, as in `(a and b)` when nothing provides b).
+        if (dontfix && raw.some((clause) => clause.length === 0)) continue;
+        for (const lits of reduceClauses(raw, n, member)) {
           if (dontfix && !wasFulfilled(pool, lits)) continue;
           if (lits.length === 0) add([-n], RuleKind.nothingProvides, { source: n, dep: text });
           else add([-n, ...lits], RuleKind.requires, { source: n, dep: text });
@@ -69,9 +71,9 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
     for (const dep of pool.deps(n, "conflicts")) {
       const text = depText(dep);
       if (isRichDep(dep.name)) {
-        for (const clause of toClauses(rich.formula(dep.name, source), true, text)) {
-          const lits = reduceClause(clause, n, member);
-          if (lits === undefined) continue;
+        const raw = toClauses(rich.formula(dep.name, source), true, text);
+        if (dontfix && raw.some((clause) => clause.length === 0)) continue;
+        for (const lits of reduceClauses(raw, n, member)) {
           const target = lits.length === 1 && (lits[0] as number) < 0 ? -(lits[0] as number) : 0;
           if (dontfix && !wasFulfilled(pool, lits)) continue;
           add([-n, ...lits], RuleKind.conflicts, { source: n, target, dep: text });
@@ -111,6 +113,16 @@ export function buildPackageRules<P extends SolverPackage>(pool: Pool<P>, rich: 
  */
 function wasFulfilled<P extends SolverPackage>(pool: Pool<P>, lits: readonly number[]): boolean {
   return lits.some((lit) => (lit > 0 ? pool.isInstalled(lit) : !pool.isInstalled(-lit)));
+}
+
+/** {@link reduceClause} over a formula's clauses, leaving out the ones that are always satisfied. */
+function reduceClauses(clauses: Iterable<readonly number[]>, n: number, member: Uint8Array): number[][] {
+  const out: number[][] = [];
+  for (const clause of clauses) {
+    const lits = reduceClause(clause, n, member);
+    if (lits !== undefined) out.push(lits);
+  }
+  return out;
 }
 
 /**

@@ -320,7 +320,7 @@ export class Run<P extends SolverPackage> implements PolicyContext {
           }
         }
         if (decision[id] === 0) {
-          this.input.trace?.(`keep ${this.pool.nevra(id)}`);
+          this.input.trace?.(`keep ${this.literal(id)}`);
           level = this.setPropagateLearn(level, id, DecisionReason.dependency);
           if (level <= before) {
             if (level < passLevel) break;
@@ -593,7 +593,9 @@ export class Run<P extends SolverPackage> implements PolicyContext {
   }
 
   private literal(lit: number): string {
-    return lit > 0 ? this.pool.nevra(lit) : `!${this.pool.nevra(-lit)}`;
+    const id = lit > 0 ? lit : -lit;
+    const text = `${this.pool.nevra(id)}${this.pool.isInstalled(id) ? "@installed" : ""}`;
+    return lit > 0 ? text : `!${text}`;
   }
 
   private literals(rule: Rule): string {

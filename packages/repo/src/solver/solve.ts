@@ -59,7 +59,7 @@ export async function solve<P extends SolverPackage>(input: SolveInput<P>): Prom
   let upgradeMatches: (SpecMatch | undefined)[];
   do {
     matches = specs.map((spec) => resolveSpec(pool, spec));
-    upgradeMatches = upgradeSpecs.map((spec) => resolveSpec(pool, spec));
+    upgradeMatches = upgradeSpecs.map((spec) => resolveSpec(pool, spec, false));
   } while (await loadPendingFilelists(pool));
   const unmatched = [
     ...specs.filter((_, i) => matches[i] === undefined),

@@ -51,9 +51,15 @@ function matcher(pattern: string): Matcher {
  *
  * @param pool - the pool
  * @param spec - the spec
+ * @param withObsoletes - add the packages obsoleting a plain name's matches (dnf does for `install`, through
+ *   `_get_best_selectors`, but not for `upgrade`, whose selection adds obsoleters of its own)
  * @returns the match, or undefined when nothing matches
  */
-export function resolveSpec<P extends SolverPackage>(pool: Pool<P>, spec: string): SpecMatch | undefined {
+export function resolveSpec<P extends SolverPackage>(
+  pool: Pool<P>,
+  spec: string,
+  withObsoletes = true,
+): SpecMatch | undefined {
   const trimmed = spec.trim();
   if (trimmed === "") return undefined;
   for (const form of FORMS) {
@@ -67,7 +73,7 @@ export function resolveSpec<P extends SolverPackage>(pool: Pool<P>, spec: string
     const ids = filterNevra(pool, fields);
     if (ids.length === 0) continue;
     const justName = form.parts.length === 1;
-    return { spec, selectors: selectorsFor(pool, trimmed, ids, justName) };
+    return { spec, selectors: selectorsFor(pool, trimmed, ids, justName && withObsoletes) };
   }
   const provided = provideMatches(pool, trimmed);
   if (provided.length > 0) {
@@ -151,16 +157,26 @@ function perName<P extends SolverPackage>(pool: Pool<P>, ids: number[], withObso
 
 /**
  * dnf adds the packages that obsolete any of the matched ones (libdnf 0.69's `_get_best_selectors`), so
- * `install foo` can install foo's replacement.
+ * `install foo` can install foo's replacement. Installed obsoleters count too: `install foo` when an installed
+ * package already obsoletes foo is satisfied by that package ("already installed").
  */
 function withObsoleters<P extends SolverPackage>(pool: Pool<P>, ids: number[]): number[] {
   const out = new Set(ids);
   const names = new Set(ids.map((id) => pool.nameOf(id)));
   for (const name of names) {
     const named = ids.filter((t) => pool.nameOf(t) === name);
-    for (const obsoleter of pool.obsoletingName(name)) {
+    for (const obsoleter of [...installedObsoleting(pool, name), ...pool.obsoletingName(name)]) {
       if (!out.has(obsoleter) && named.some((t) => pool.obsoletersOf(t, [obsoleter]).length > 0)) out.add(obsoleter);
     }
   }
   return [...out].sort((a, b) => a - b);
+}
+
+/** Installed packages with an Obsoletes entry on package name `name`. */
+function installedObsoleting<P extends SolverPackage>(pool: Pool<P>, name: string): number[] {
+  const out: number[] = [];
+  for (let id = 1; id < pool.firstAvailable; id++) {
+    if (pool.deps(id, "obsoletes").some((dep) => dep.name === name)) out.push(id);
+  }
+  return out;
 }

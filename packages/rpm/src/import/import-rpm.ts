@@ -3,9 +3,11 @@ import { type FileHandle, open } from "node:fs/promises";
 import { type Commit, GroveError, type ImportStats, importEntries, isSha256Hex, type Store } from "@grove/core";
 import { archSuffix } from "../header/package-info.js";
 import type { ByteSource } from "../io/byte-reader.js";
+import { coalesceChunks } from "../io/coalesce-chunks.js";
 import { readFileChunks } from "../read-file-chunks.js";
 import { openRpm } from "../read-rpm.js";
 import { HashingSource } from "./hashing-source.js";
+import { headerObjectContent } from "./header-object.js";
 import { rpmImportEntries } from "./rpm-entries.js";
 
 /** Options of {@link importRpm}. */
@@ -52,7 +54,10 @@ export interface RpmCommitMetadata {
   arch: string;
   /** sha256 of the package file. */
   sha256: string;
-  /** Object id (`<sha256>.0644`) of the main header exactly as in the file (16-byte intro, index, data). */
+  /**
+   * Object id (`<sha256>.0644`) of the main header exactly as in the file (16-byte intro, index, data), gzipped
+   * (see `headerFromObject`; older stores hold it plain).
+   */
   header: string;
   /**
    * Object id (`<sha256>.0644`) of the signature header exactly as in the file (16-byte intro, index, data;
@@ -106,7 +111,11 @@ export async function importRpm(
     const found = await findImported(store, known);
     if (found !== undefined) return found;
   }
-  if (typeof source !== "string") return importStream(store, source, known, subject, options.verify ?? true);
+  if (typeof source !== "string") {
+    // A stream (a download) comes in small pieces: regrouped into shared chunks, as the file reader makes them.
+    const chunks = source instanceof Uint8Array ? source : coalesceChunks(source);
+    return importStream(store, chunks, known, subject, options.verify ?? true);
+  }
   const handle = await open(source, "r").catch((cause: unknown) => {
     throw new GroveError("RPM_READ_FAILED", `${subject}: cannot open: ${(cause as Error).message}`, { subject, cause });
   });
@@ -133,7 +142,7 @@ async function importStream(
   return store.withLock(async () => {
     const rpm = await openRpm(hashing, { verify, subject });
     const { pkg } = rpm;
-    const header = await store.writeObject(rpm.headers.headerBytes, {
+    const header = await store.writeObject(headerObjectContent(rpm.headers.headerBytes), {
       perm: HEADER_PERM,
       subject: `${subject} (header)`,
     });

@@ -8,6 +8,7 @@ export {
   type FileCapabilitySets,
   parseCapabilityText,
 } from "./file-capabilities.js";
+export { headerFromObject, headerObjectContent } from "./header-object.js";
 export {
   type ImportRpmOptions,
   type ImportRpmResult,

@@ -16,8 +16,8 @@ const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
   none: (input) => input,
   gzip: gunzip,
   bzip2: bunzip2,
-  xz: (input) => unxz(input, "xz"),
-  lzma: (input) => unxz(input, "lzma"),
+  xz: (input, expectedSize) => unxz(input, "xz", expectedSize),
+  lzma: (input, expectedSize) => unxz(input, "lzma", expectedSize),
   zstd: (input, expectedSize) => unzstd(input, expectedSize),
 };
 
@@ -46,6 +46,7 @@ function isMemoryRefusal(err: unknown): boolean {
 /** True when loading the decoder's module itself failed (missing or unbuildable native dependency). */
 function isLoadFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
+  if ((err as Error | undefined)?.name === "XzUnavailableError") return true;
   return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || code === "ERR_DLOPEN_FAILED";
 }
 

@@ -4,7 +4,7 @@ import { postableChunk } from "./worker-chunk.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
-const MAX_BYTES_IN_FLIGHT = 32 << 20;
+const MAX_BYTES_IN_FLIGHT = 8 << 20;
 
 /** One digest the worker computes: algorithm and bytes hashed before the stream (e.g. the header for SIGMD5). */
 export interface OffThreadDigestSpec {
@@ -24,6 +24,16 @@ function digestWorkerMain(): void {
   type Hash = ReturnType<typeof createHash>;
   type Spec = { algorithm: string; prefix?: Uint8Array };
   const port = parentPort as NonNullable<typeof parentPort>;
+  // An idle worker never collects garbage: the last payload's chunks (shared memory, or transferred
+  // buffers) would stay alive until its next job. A full collection once a job has ended frees them.
+  const collect = (() => {
+    try {
+      (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
+      return (require("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
+    } catch {
+      return () => undefined;
+    }
+  })();
   let hashes: Hash[] = [];
   port.on(
     "message",
@@ -38,6 +48,7 @@ function digestWorkerMain(): void {
         } else if (message.type === "end") {
           port.postMessage({ type: "digests", hex: hashes.map((hash) => hash.digest("hex")) });
           hashes = [];
+          setImmediate(collect);
         } else {
           for (const hash of hashes) hash.update(message.chunk);
           port.postMessage({ type: "hashed", bytes: message.chunk.length });

@@ -5,7 +5,7 @@ import { throughNodeTransform } from "./node-transform.js";
 const GUNZIP_CHUNK_SIZE = 1 << 20;
 
 /** Decoded bytes zlib may run ahead of the consumer, so inflating (thread pool) overlaps with hashing. */
-const GUNZIP_READ_AHEAD = 8 << 20;
+const GUNZIP_READ_AHEAD = 2 << 20;
 
 /**
  * Decompresses a gzip stream with `node:zlib` (which runs on the libuv thread pool, so it overlaps with the

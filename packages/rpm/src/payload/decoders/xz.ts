@@ -1,5 +1,6 @@
 import type { Transform } from "node:stream";
 import { throughNodeTransform } from "./node-transform.js";
+import { unxzWithProcess, xzProgram } from "./xz-process.js";
 
 /**
  * liblzma refuses streams needing more decoder memory than this (xz -9 needs 65 MiB; LZMA2 allows 1.5 GiB
@@ -29,11 +30,38 @@ function loadLzmaNative(): Promise<LzmaNative> {
 }
 
 /**
- * Decompresses an `.xz` stream (format `"xz"`) or an LZMA-alone stream (format `"lzma"`) with liblzma through
- * lzma-native. liblzma checks the stream's integrity check, including the SHA-256 check rpm writes, and
- * decodes on a worker thread.
+ * Payloads announced smaller than this are decoded in-process: starting the `xz` process costs the calling
+ * thread ~15 ms of CPU (forking a large process), more than lzma-native needs for a megabyte.
  */
-export async function* unxz(input: AsyncIterable<Uint8Array>, format: "xz" | "lzma"): AsyncGenerator<Uint8Array> {
+export const XZ_PROCESS_THRESHOLD = 1 << 20;
+
+/**
+ * Decompresses an `.xz` stream (format `"xz"`) or an LZMA-alone stream (format `"lzma"`): through the system's
+ * `xz` program when there is one and the payload is announced as at least {@link XZ_PROCESS_THRESHOLD} or of
+ * unknown size ({@link unxzWithProcess}: another core, a faster liblzma), else in-process with lzma-native
+ * ({@link unxzWithLzmaNative}). Both check the stream's integrity check, including the SHA-256 check rpm
+ * writes, and produce the same bytes.
+ * @param expectedSize - decompressed size the header announces, 0 when unknown
+ */
+export function unxz(
+  input: AsyncIterable<Uint8Array>,
+  format: "xz" | "lzma",
+  expectedSize = 0,
+): AsyncGenerator<Uint8Array> {
+  const program = expectedSize > 0 && expectedSize < XZ_PROCESS_THRESHOLD ? undefined : xzProgram();
+  return program === undefined
+    ? unxzWithLzmaNative(input, format)
+    : unxzWithProcess(input, format, program, XZ_MEMORY_LIMIT);
+}
+
+/**
+ * Decompresses an `.xz` or LZMA-alone stream with liblzma through lzma-native, which decodes on a libuv
+ * thread. The fallback of {@link unxz} when there is no `xz` program.
+ */
+export async function* unxzWithLzmaNative(
+  input: AsyncIterable<Uint8Array>,
+  format: "xz" | "lzma",
+): AsyncGenerator<Uint8Array> {
   const lzma = await loadLzmaNative();
   const decoder = lzma.createStream(format === "xz" ? "streamDecoder" : "aloneDecoder", {
     memlimit: XZ_MEMORY_LIMIT,

@@ -5,7 +5,7 @@ import { WorkerPool } from "../worker-pool.js";
 /** Compressed chunks handed to the worker but not yet decoded, at most. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
 /** Decoded bytes waiting for the consumer, at most, before the worker gets more input. */
-const MAX_QUEUED_OUTPUT = 16 << 20;
+const MAX_QUEUED_OUTPUT = 4 << 20;
 
 /** Messages from the worker. */
 type WorkerMessage =
@@ -19,15 +19,31 @@ type WorkerMessage =
  */
 function zstdWorkerMain(): void {
   const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
-  type Context = { decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number] };
+  type Context = {
+    decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
+    reset(directive: number): void;
+  };
   const binding = require((workerData as { bindingPath: string }).bindingPath) as { DCtx: new () => Context };
   const port = parentPort as NonNullable<typeof parentPort>;
-  let context = new binding.DCtx();
+  // An idle worker never collects garbage: the last payload's chunks (shared memory, or transferred
+  // buffers) would stay alive until its next job. A full collection once a job has ended frees them.
+  const collect = (() => {
+    try {
+      (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
+      return (require("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
+    } catch {
+      return () => undefined;
+    }
+  })();
+
+  // One context for the worker's life, reset per payload: a new one per payload would allocate (and leave
+  // for the garbage collector) its window buffers each time.
+  const context = new binding.DCtx();
   let inFrame = false;
   port.on("message", (message: { type: "start" } | { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
     try {
       if (message.type === "start") {
-        context = new binding.DCtx();
+        context.reset(0); // ZSTD_reset_session_only
         inFrame = false;
         return;
       }
@@ -40,6 +56,7 @@ function zstdWorkerMain(): void {
           });
         } else {
           port.postMessage({ type: "done" });
+          setImmediate(collect);
         }
         return;
       }
