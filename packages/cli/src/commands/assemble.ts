@@ -10,10 +10,10 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
     .command("assemble")
     .summary("build a root from packages (a new generation of it when it exists)")
     .description(
-      "Solve the packages against the configured repositories, download only what the store lacks,\n" +
-        "import it, and check the whole set out as a new generation roots/NAME.G; roots/NAME then\n" +
-        "points at it. An existing root's /etc and /var are merged into the new generation.\n" +
-        "With --json, standard output is a JSON array with one object: name, generation, path,\n" +
+      "Solve the packages against the configured repositories, download only what the store lacks, " +
+        "import it, and check the whole set out as a new generation roots/NAME.G; roots/NAME then " +
+        "points at it. An existing root's /etc and /var are merged into the new generation. " +
+        "With --json, standard output is a JSON array with one object: name, generation, path, " +
         "packages, downloaded, upgraded, added, removed, elapsedMs.",
     )
     .argument("<name>", "the root's name")

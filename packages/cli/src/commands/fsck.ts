@@ -10,8 +10,8 @@ export const registerFsckCommand = (root: RootCommand, ctx: CliContext): void =>
     .command("fsck")
     .summary("verify the store and the roots")
     .description(
-      "Re-hash every object in the store (a file changed through a hard link in a root shows up\n" +
-        "here), check every commit, ref and source-index entry, and check that each root's current\n" +
+      "Re-hash every object in the store (a file changed through a hard link in a root shows up " +
+        "here), check every commit, ref and source-index entry, and check that each root's current " +
         "generation is complete. Lists each problem by kind and name; exit status 1 when there is one.",
     )
     .option("--json", "print {ok, store, roots} as JSON")

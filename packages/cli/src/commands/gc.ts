@@ -9,8 +9,8 @@ export const registerGcCommand = (root: RootCommand, ctx: CliContext): void => {
     .command("gc")
     .summary("remove old generations and unreferenced store content")
     .description(
-      "Keep the newest N generations of each root (default 2) plus the current one, remove the rest,\n" +
-        "then remove every package and file object no remaining generation uses. Packages imported in\n" +
+      "Keep the newest N generations of each root (default 2) plus the current one, remove the rest, " +
+        "then remove every package and file object no remaining generation uses. Packages imported in " +
         "the last --package-grace seconds (default 900) are kept: an assembly may be about to use them.",
     )
     .option("--keep <n>", "generations to keep per root", (value) => Number(value), 2)

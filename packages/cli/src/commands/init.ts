@@ -8,8 +8,8 @@ export const registerInitCommand = (root: RootCommand, ctx: CliContext): void =>
     .command("init")
     .summary("create a grove directory")
     .description(
-      "Create a grove directory: the content store plus repos.d/, roots/, cache/, tmp/ and state/.\n" +
-        "DIR defaults to the store directory (--store, $GROVE_STORE, $XDG_DATA_HOME/grove).\n" +
+      "Create a grove directory: the content store plus repos.d/, roots/, cache/, tmp/ and state/. " +
+        "DIR defaults to the store directory (--store, $GROVE_STORE, $XDG_DATA_HOME/grove). " +
         "Running it on an existing grove directory changes nothing.",
     )
     .argument("[dir]", "the directory to create")

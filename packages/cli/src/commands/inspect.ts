@@ -7,8 +7,8 @@ export const registerInspectCommand = (root: RootCommand, ctx: CliContext): void
     .command("inspect")
     .summary("show what an RPM package contains, after verifying it")
     .description(
-      "Read an RPM package completely and print its metadata, dependencies and files.\n" +
-        "By default the header digests, payload digests and every file digest are verified;\n" +
+      "Read an RPM package completely and print its metadata, dependencies and files. " +
+        "By default the header digests, payload digests and every file digest are verified; " +
         "a package that fails verification makes the command fail.",
     )
     .argument("<file>", "the .rpm file to read")

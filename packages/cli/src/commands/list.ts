@@ -64,7 +64,7 @@ export const registerListCommand = (root: RootCommand, ctx: CliContext): void =>
     .command("list")
     .summary("list roots and their generations")
     .description(
-      "List every root with its generations: package count, size (files linked from the store plus\n" +
+      "List every root with its generations: package count, size (files linked from the store plus " +
         "the root's own copies) and build time. '*' marks the current generation.",
     )
     .option("--json", "print an array of roots as JSON")

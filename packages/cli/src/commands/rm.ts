@@ -8,7 +8,7 @@ export const registerRmCommand = (root: RootCommand, ctx: CliContext): void => {
     .command("rm")
     .summary("remove roots and all their generations")
     .description(
-      "Remove roots/NAME and every generation of it (trees, records, refs). The packages stay in the\n" +
+      "Remove roots/NAME and every generation of it (trees, records, refs). The packages stay in the " +
         "store until `grove gc` finds them unreferenced.",
     )
     .argument("<names...>", "the roots")

@@ -8,7 +8,7 @@ export const registerRollbackCommand = (root: RootCommand, ctx: CliContext): voi
     .command("rollback")
     .summary("make a root's previous generation current again")
     .description(
-      "Swap roots/NAME back to the newest complete generation older than the current one (or to\n" +
+      "Swap roots/NAME back to the newest complete generation older than the current one (or to " +
         "generation --to G). Both generations are kept; a later upgrade builds from the current one.",
     )
     .argument("<name>", "the root")

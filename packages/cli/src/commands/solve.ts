@@ -8,7 +8,7 @@ export const registerSolveCommand = (root: RootCommand, ctx: CliContext): void =
     .command("solve")
     .summary("resolve packages and print the set, without downloading")
     .description(
-      "Solve the package specs against the configured repositories and print the complete package set\n" +
+      "Solve the package specs against the configured repositories and print the complete package set " +
         'as NEVRAs (rpm\'s %{NEVRA}), sorted. With --json: {"install": [NEVRA...]}.',
     )
     .argument("<packages...>", "package specs: names, name.arch, provides, file paths")

@@ -10,9 +10,9 @@ export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void
     .command("upgrade")
     .summary("upgrade roots to the newest packages (all roots by default)")
     .description(
-      "Refresh the repository metadata and re-solve each root's recorded request against its installed\n" +
-        'packages. When nothing changed, print "NAME: up to date" and change nothing. Otherwise download\n' +
-        "only what the store lacks, build generation G+1 (merging /etc and /var from G), swap roots/NAME\n" +
+      "Refresh the repository metadata and re-solve each root's recorded request against its installed " +
+        'packages. When nothing changed, print "NAME: up to date" and change nothing. Otherwise download ' +
+        "only what the store lacks, build generation G+1 (merging /etc and /var from G), swap roots/NAME " +
         "to it and keep G. With --json, standard output is a JSON array with one object per root.",
     )
     .argument("[names...]", "the roots to upgrade (default: all)")
