@@ -28,6 +28,7 @@ export {
   type RootProblem,
 } from "./maintenance.js";
 export type { GroveProgress, ProgressListener } from "./progress.js";
+export { type PrunedCaches, pruneCaches } from "./prune-caches.js";
 export { type RootRequest, readRootRequest, requestToJson } from "./root-request.js";
 export { diffPackages, nameOfNevra, type PackageChange, type RootResult } from "./root-result.js";
 export { type SolvePackagesOptions, type SolvePackagesResult, solvePackages } from "./solve-packages.js";

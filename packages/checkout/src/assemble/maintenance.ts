@@ -3,6 +3,7 @@ import path from "node:path";
 import { type FsckOptions, type FsckResult, fsck, type GcResult, gc, isGroveError, type Store } from "@grove/core";
 import { listRoots, type PruneResult, pruneGenerations } from "../generations/manage-roots.js";
 import { openGroveDir } from "./grove-dir.js";
+import { type PrunedCaches, pruneCaches } from "./prune-caches.js";
 
 /** Options of {@link collectGarbage}. */
 export interface CollectGarbageOptions {
@@ -23,6 +24,8 @@ export interface CollectGarbageResult {
   packageRefsRemoved: number;
   /** The store's gc: commits, objects and bytes freed. */
   gc: GcResult;
+  /** Cache entries removed after the store's gc (rpmdbs of sets the store lost, unused pool symlinks). */
+  caches: PrunedCaches;
 }
 
 /** Default of {@link CollectGarbageOptions.packageGraceMs}. */
@@ -33,6 +36,7 @@ export const DEFAULT_PACKAGE_GRACE_MS = 15 * 60_000;
  * plus the current one), drops the package refs (`rpm/...`, set when a package is imported) of
  * packages no remaining generation uses, then collects the store: those package commits and every
  * file object only they used go. A later assembly that needs such a package downloads it again.
+ * Last, cache entries that serve nothing any more go ({@link pruneCaches}).
  * @param dir - the grove directory
  * @param options - generations to keep, grace period of recently imported packages
  * @throws GroveError `CHECKOUT_BAD_OPTION` for a bad `keep`, `STORE_*`
@@ -41,7 +45,8 @@ export async function collectGarbage(dir: string, options: CollectGarbageOptions
   const store = await openGroveDir(dir);
   const pruned = await pruneGenerations(store, { keep: options.keep ?? 2 });
   const packageRefsRemoved = await dropUnusedPackageRefs(store, options.packageGraceMs ?? DEFAULT_PACKAGE_GRACE_MS);
-  return { pruned, packageRefsRemoved, gc: await gc(store) };
+  const collected = await gc(store);
+  return { pruned, packageRefsRemoved, gc: collected, caches: await pruneCaches(store) };
 }
 
 /**

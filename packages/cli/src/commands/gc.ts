@@ -15,7 +15,7 @@ export const registerGcCommand = (root: RootCommand, ctx: CliContext): void => {
     )
     .option("--keep <n>", "generations to keep per root", (value) => Number(value), 2)
     .option("--package-grace <seconds>", "keep packages imported this recently", (value) => Number(value), 900)
-    .option("--json", "print {pruned, gc} as JSON")
+    .option("--json", "print {pruned, packageRefsRemoved, gc, caches} as JSON")
     .action(async (options) => {
       const { collectGarbage } = await import("@grove/checkout/assemble");
       const result = await collectGarbage(resolveStoreDir(root.opts().store, ctx), {
@@ -34,5 +34,9 @@ export const registerGcCommand = (root: RootCommand, ctx: CliContext): void => {
       ctx.stdout(
         `store: removed ${g.commitsRemoved} commits and ${g.objectsRemoved} objects (${formatSize(g.bytesFreed)} freed); kept ${g.commitsKept} commits and ${g.objectsKept} objects\n`,
       );
+      const c = result.caches;
+      if (c.rpmdbs + c.symlinks > 0) {
+        ctx.stdout(`caches: removed ${c.rpmdbs} cached rpmdbs and ${c.symlinks} unused pool symlinks\n`);
+      }
     });
 };
