@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { isGroveError, type Store } from "@grove/core";
+import { isGroveError, type Store } from "@grove/core/store";
 import { readIdTable } from "./owners/id-table.js";
 import { buildManifest } from "./owners/manifest.js";
 import { buildCheckoutPlan } from "./plan/build-plan.js";

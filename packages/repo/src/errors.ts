@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 
 /**
  * Every error code `@grove/repo` throws (all carried by a {@link GroveError}).

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { readBinaryCache, writeBinaryCache } from "./cache/cache-dir.js";
 import { decodeFileLists, encodeFileLists } from "./cache/table-codec.js";
-import { createFilelistsParser, type FilelistsParse } from "./metadata/filelists-parser.js";
-import { parseMetadataFile } from "./metadata/metadata-file.js";
+import type { FilelistsParse } from "./metadata/filelists-parser.js";
 import { type FileLists, FileListsBuilder } from "./model/file-lists.js";
 import type { Repository } from "./repository.js";
 
@@ -32,6 +31,11 @@ export async function loadFilelists(repo: Repository): Promise<FileLists> {
   let lists: FileLists;
   if (record === undefined) lists = new FileListsBuilder(repo.count).finish();
   else {
+    // Loaded on a cache miss only: the XML parsers are not needed while the parsed cache is valid.
+    const [{ parseMetadataFile }, { createFilelistsParser }] = await Promise.all([
+      import("./metadata/metadata-file.js"),
+      import("./metadata/filelists-parser.js"),
+    ]);
     let parse: FilelistsParse | undefined;
     const source = {
       repoId: repo.id,

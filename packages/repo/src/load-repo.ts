@@ -8,12 +8,10 @@ import { defaultVariables, type RepoVariables } from "./config/variables.js";
 import { MIRRORS_FILE, obtainRepomd } from "./fetch/repomd-fetch.js";
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "./fetch/retry.js";
 import { DEFAULT_TIMEOUT_MS, type TransportOptions } from "./fetch/transport.js";
-import { parseMetadataFile } from "./metadata/metadata-file.js";
-import { createPrimaryParser, type PrimaryParse } from "./metadata/primary-parser.js";
+import type { PrimaryParse } from "./metadata/primary-parser.js";
 import { parseRepomd } from "./metadata/repomd.js";
 import { excludedMask } from "./model/exclude.js";
 import type { PackageTable } from "./model/package-table.js";
-import { PackageTableBuilder } from "./model/package-table-builder.js";
 import { type RepoNetworkOptions, Repository } from "./repository.js";
 
 /** Options of {@link loadRepo}. */
@@ -71,6 +69,12 @@ export async function loadRepo(config: RepoConfig, options: LoadRepoOptions = {}
   }
   const fromCache = packages !== undefined;
   if (packages === undefined) {
+    // Loaded on a cache miss only: the XML parsers are not needed while the parsed cache is valid.
+    const [{ parseMetadataFile }, { createPrimaryParser }, { PackageTableBuilder }] = await Promise.all([
+      import("./metadata/metadata-file.js"),
+      import("./metadata/primary-parser.js"),
+      import("./model/package-table-builder.js"),
+    ]);
     const record = repomd.records.get("primary");
     if (record === undefined) packages = new PackageTableBuilder().finish();
     else {

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { RepoConfig } from "./config/repo-config.js";
 import { RepoErrorCode } from "./errors.js";
 import { type LoadRepoOptions, loadRepo } from "./load-repo.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { assertRootName } from "../generations/grove-layout.js";
 import type { GroveRunOptions } from "./build-generation.js";
 import { currentGeneration } from "./current-generation.js";

@@ -1,8 +1,8 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { GroveError, type Store } from "@grove/core";
-import { canStreamPackage, downloadPackages, type RepoSet, streamPackage } from "@grove/repo";
-import { type ImportRpmResult, importRpm } from "@grove/rpm";
+import { GroveError, type Store } from "@grove/core/store";
+import type { RepoSet } from "@grove/repo";
+import type { ImportRpmResult } from "@grove/rpm";
 import type { GenerationPackage } from "../generations/generation-state.js";
 import type { SolvedPackage } from "./solve-request.js";
 import { TaskLimit } from "./task-limit.js";
@@ -116,6 +116,7 @@ export async function fetchMissing(
    * import commits only after its end (and checks the sha256 itself), so a bad download leaves no commit.
    */
   const streamOne = async (pkg: SolvedPackage, handle: NonNullable<SolvedPackage["handle"]>, sha256: string) => {
+    const [{ streamPackage }, { importRpm }] = await loadFetchCode();
     let got = 0;
     const result = await imports.run(() =>
       streamPackage(repoSet, handle, (chunks, url) => importRpm(store, chunks, { sha256, subject: url }), {
@@ -140,6 +141,7 @@ export async function fetchMissing(
   const fetchOne = async (pkg: SolvedPackage): Promise<void> => {
     const handle = pkg.handle;
     if (handle === undefined) throw new TypeError(`fetchMissing: ${pkg.nevra} has no repository package`);
+    const [{ canStreamPackage }] = await loadFetchCode();
     const { result, source, file } =
       pkg.sha256 !== undefined && canStreamPackage(repoSet, handle)
         ? { ...(await streamOne(pkg, handle, pkg.sha256)), file: undefined }
@@ -165,6 +167,7 @@ export async function fetchMissing(
     pkg: SolvedPackage,
     handle: NonNullable<SolvedPackage["handle"]>,
   ): Promise<{ result: ImportRpmResult; source: string; file: string }> => {
+    const [{ downloadPackages }, { importRpm }] = await loadFetchCode();
     const [file] = await downloads.run(() =>
       downloadPackages(repoSet, [handle], {
         cacheDir: options.cacheDir,
@@ -209,6 +212,14 @@ export async function fetchMissing(
     return line;
   });
   return { packages, downloaded: plan.missing.map((p) => p.nevra) };
+}
+
+/**
+ * The download and import code, loaded when a package must be fetched: a root whose packages are all in
+ * the store (a warm run) loads none of it.
+ */
+function loadFetchCode(): Promise<[typeof import("@grove/repo"), typeof import("@grove/rpm")]> {
+  return Promise.all([import("@grove/repo"), import("@grove/rpm")]);
 }
 
 /** The failure that started the cancellation, rather than the cancellations it caused. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { GroveError, initStore, isGroveError, openStore, type Store } from "@grove/core";
+import { GroveError, initStore, isGroveError, openStore, type Store } from "@grove/core/store";
 
 /**
  * The directories a grove directory holds besides the store's own (`objects/`, `commits/`, `refs/`,

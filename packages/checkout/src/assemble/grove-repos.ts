@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { GroveError } from "@grove/core";
-import { type LoadReposOptions, loadRepos, type RepoSet, readReposDir, serializeRepoFile } from "@grove/repo";
+import { GroveError } from "@grove/core/store";
+import { serializeRepoFile } from "@grove/repo/repo-config";
+import { type LoadReposOptions, loadRepos, type RepoSet } from "@grove/repo/repo-set";
+import { readReposDir } from "@grove/repo/repos-dir";
 import type { RepoSnapshot } from "../generations/generation-state.js";
 import { groveCacheDir } from "./grove-dir.js";
 

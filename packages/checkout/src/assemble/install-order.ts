@@ -1,5 +1,5 @@
 import type { SolverPackage } from "@grove/repo";
-import { RpmSense } from "@grove/rpm";
+import { RpmSense } from "@grove/rpm/version";
 
 /** Requires only needed around erasure (`Requires(preun)`, `Requires(postun)`) do not order an install. */
 const ERASE_ONLY = RpmSense.SCRIPT_PREUN | RpmSense.SCRIPT_POSTUN;

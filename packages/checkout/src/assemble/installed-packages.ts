@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { GroveError, parseObjectId, type Store } from "@grove/core";
+import { GroveError, parseObjectId, type Store } from "@grove/core/store";
 import type { RepoSet, SolverPackage } from "@grove/repo";
-import { buildRpmPackage, type Dependency, type DependencyKind, headerFromObject, parseHeaderBlob } from "@grove/rpm";
+import type { Dependency, DependencyKind } from "@grove/rpm";
+import { buildRpmPackage, parseHeaderBlob } from "@grove/rpm/header";
+import { headerFromObject } from "@grove/rpm/header-object";
 import type { GenerationPackage } from "../generations/generation-state.js";
 
 /**

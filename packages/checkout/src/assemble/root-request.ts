@@ -1,4 +1,4 @@
-import { GroveError, type JsonValue } from "@grove/core";
+import { GroveError, type JsonValue } from "@grove/core/store";
 import type { GenerationState } from "../generations/generation-state.js";
 
 /** What a root was assembled from, recorded in each generation (`request` of `state/roots/NAME/G.json`). */

@@ -1,5 +1,7 @@
 import type { Store } from "@grove/core";
-import { nevraOf, type PackageHandle, type SolverPackage, solve, solverRepoFrom, TablePackage } from "@grove/repo";
+import type { PackageHandle } from "@grove/repo";
+import { nevraOf, type SolverPackage, solve, solverRepoFrom } from "@grove/repo/solver";
+import { TablePackage } from "@grove/repo/table-package";
 import type { GenerationPackage } from "../generations/generation-state.js";
 import type { GroveRepos } from "./grove-repos.js";
 import { installOrder } from "./install-order.js";

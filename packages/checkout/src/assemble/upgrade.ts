@@ -1,5 +1,5 @@
 import path from "node:path";
-import { GroveError, type Store } from "@grove/core";
+import { GroveError, type Store } from "@grove/core/store";
 import { rootLayout } from "../generations/grove-layout.js";
 import { getRoot, listRoots } from "../generations/manage-roots.js";
 import type { GroveRunOptions } from "./build-generation.js";

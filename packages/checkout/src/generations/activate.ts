@@ -1,6 +1,6 @@
 import { lstatSync, renameSync, symlinkSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { RootLayout } from "./grove-layout.js";
 
 /**

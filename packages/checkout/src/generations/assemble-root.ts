@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync } from "node:fs";
-import { GroveError, type JsonValue, type Store } from "@grove/core";
+import { GroveError, type JsonValue, type Store } from "@grove/core/store";
 import { type CheckoutStats, checkoutCommitsParallel } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
 import { depthOf } from "../plan/tree-path.js";

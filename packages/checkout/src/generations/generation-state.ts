@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { GroveError, isSha256Hex, type JsonValue } from "@grove/core";
+import { GroveError, isSha256Hex, type JsonValue } from "@grove/core/store";
 
 /** One package of a generation: exactly what was installed (a lockfile line). */
 export interface GenerationPackage {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 
 /**
  * Where a root's pieces live in a grove directory:

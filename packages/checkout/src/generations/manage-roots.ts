@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { GroveError, type Store } from "@grove/core";
-import { keepRemovedRpmdb } from "../root-rpmdb-cache.js";
+import { GroveError, type Store } from "@grove/core/store";
 import { pointRootAt } from "./activate.js";
 import { type GenerationState, readGenerationStateFile } from "./generation-state.js";
 import { generationDir, type RootLayout, rootLayout, stateFile } from "./grove-layout.js";
@@ -180,6 +179,8 @@ export async function removeRoot(store: Store, name: string): Promise<RemoveRoot
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
+    // Loaded here: reading roots (list, upgrade) needs none of the rpmdb code.
+    const { keepRemovedRpmdb } = await import("../root-rpmdb-cache.js");
     for (const g of generations) {
       // The database goes to the rpmdb cache, so the same package set assembled again is a copy.
       if (scan.trees.has(g)) keepRemovedRpmdb(store.dir, layout, g);

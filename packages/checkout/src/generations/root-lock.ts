@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { acquireLockFile, type Store } from "@grove/core";
+import { acquireLockFile, type Store } from "@grove/core/store";
 import type { RootLayout } from "./grove-layout.js";
 
 /**

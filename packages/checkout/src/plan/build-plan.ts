@@ -1,4 +1,4 @@
-import { type Entry, GroveError } from "@grove/core";
+import { type Entry, GroveError } from "@grove/core/store";
 import type { CheckoutCommit, CheckoutWarning, PlannedEntry } from "../types.js";
 import { compareEntries } from "./compare-entries.js";
 import { assertSafeEntry, isGhost } from "./entry-checks.js";

@@ -1,4 +1,4 @@
-import { ENTRY_TYPES, type Entry, GroveError, isSha256Hex } from "@grove/core";
+import { ENTRY_TYPES, type Entry, GroveError, isSha256Hex } from "@grove/core/store";
 
 /** `.` or `..` segments, empty segments, NUL: anything a normalised commit path never has. */
 const UNSAFE_PATH = /(?:^|\/)\.\.?(?:\/|$)|\/\/|\0/;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parseObjectId } from "@grove/core";
-import { headerFromObject, parseHeaderBlob, Tag } from "@grove/rpm";
+import { parseObjectId } from "@grove/core/store";
+import { parseHeaderBlob, Tag } from "@grove/rpm/header";
+import { headerFromObject } from "@grove/rpm/header-object";
 import type { CheckoutCommit } from "../types.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;

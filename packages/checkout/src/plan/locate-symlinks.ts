@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { PathResolver } from "./path-resolver.js";
 
 /** A symlink some package ships: where the package says it is, and its target. */

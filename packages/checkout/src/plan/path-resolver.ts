@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { joinPath, parentOf } from "./tree-path.js";
 
 /** Most symlinks followed while resolving one path component, like Linux's MAXSYMLINKS. */

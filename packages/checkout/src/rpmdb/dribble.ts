@@ -2,7 +2,7 @@
  * Appending "dribble" entries to an immutable header region, byte for byte as rpm's `headerExport` lays them out.
  * @packageDocumentation
  */
-import { type HeaderRegion, TagType } from "@grove/rpm";
+import { type HeaderRegion, TagType } from "@grove/rpm/header";
 
 /** One header entry added after the immutable region (rpm calls them dribbles). */
 export interface Dribble {

@@ -2,7 +2,7 @@
  * Error constructors of the rpmdb writer. Codes are `CHECKOUT_RPMDB_*`.
  * @packageDocumentation
  */
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 
 /** A package header rpm itself would not install into its database as it is (v3, source, bad signature tags). */
 export function unsupportedHeader(subject: string, what: string, hint?: string): GroveError {

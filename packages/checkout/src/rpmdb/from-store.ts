@@ -3,8 +3,9 @@
  * @packageDocumentation
  */
 import { readFile } from "node:fs/promises";
-import { GroveError, parseObjectId, type Store } from "@grove/core";
-import { headerFromObject, type RpmCommitMetadata } from "@grove/rpm";
+import { GroveError, parseObjectId, type Store } from "@grove/core/store";
+import type { RpmCommitMetadata } from "@grove/rpm";
+import { headerFromObject } from "@grove/rpm/header-object";
 import type { RpmdbKeyPackage } from "./rpmdb-key.js";
 import type { RpmdbPackage } from "./write-rpmdb.js";
 

@@ -3,7 +3,8 @@
  * rpm 4.18).
  * @packageDocumentation
  */
-import { type Header, RpmSense, Tag, TagType, tagName } from "@grove/rpm";
+import { type Header, Tag, TagType, tagName } from "@grove/rpm/header";
+import { RpmSense } from "@grove/rpm/version";
 import { badHeader } from "./errors.js";
 import { richDepIndexKeys } from "./rich-dep-names.js";
 import type { IndexTable } from "./schema.js";

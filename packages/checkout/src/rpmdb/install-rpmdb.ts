@@ -4,7 +4,7 @@
  */
 import { chmod, copyFile, lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from "node:fs/promises";
 import path from "node:path";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RPMDB_FILE_NAME } from "./schema.js";
 import { writeDatabaseFile } from "./write-rpmdb.js";
 

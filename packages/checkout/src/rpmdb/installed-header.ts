@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import { HEADER_MAGIC, type Header, isSourceHeader, parseHeaderBlob, Tag, TagType } from "@grove/rpm";
+import { HEADER_MAGIC, type Header, isSourceHeader, parseHeaderBlob, Tag, TagType } from "@grove/rpm/header";
 import { appendDribbles, type Dribble, stringDribble, uint32Dribble } from "./dribble.js";
 import { badInput, unsupportedHeader } from "./errors.js";
 import { mergedSignatureTags } from "./signature-merge.js";

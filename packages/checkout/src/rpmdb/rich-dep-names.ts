@@ -2,7 +2,7 @@
  * The extra index keys rpm files a rich (boolean) dependency under (`updateRichDep` in lib/rpmdb.c, rpm 4.18).
  * @packageDocumentation
  */
-import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm";
+import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm/version";
 import { badHeader } from "./errors.js";
 
 /**

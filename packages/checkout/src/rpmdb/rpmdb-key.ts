@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import { GroveError, isSha256Hex } from "@grove/core";
+import { GroveError, isSha256Hex } from "@grove/core/store";
 import { DEFAULT_INSTALL_COLOR } from "./write-rpmdb.js";
 
 /** The writer's format: bump when the bytes the writer produces for the same input change. */

@@ -3,7 +3,7 @@
  * (`lib/backend/sqlite.cc`: `init_table`, `init_index`), so the schema text in `sqlite_master` is rpm's own.
  * @packageDocumentation
  */
-import { Tag } from "@grove/rpm";
+import { Tag } from "@grove/rpm/header";
 
 /** Name of the rpmdb file in the database directory. */
 export const RPMDB_FILE_NAME = "rpmdb.sqlite";

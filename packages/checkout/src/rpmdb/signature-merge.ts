@@ -3,7 +3,7 @@
  * rpm 4.18), renumbered to their main-header tags.
  * @packageDocumentation
  */
-import { type Header, SigTag, Tag, TagType, tagName } from "@grove/rpm";
+import { type Header, SigTag, Tag, TagType, tagName } from "@grove/rpm/header";
 import type { Dribble } from "./dribble.js";
 import { unsupportedHeader } from "./errors.js";
 

@@ -3,7 +3,7 @@
  * the added packages get the next header numbers. Much cheaper than {@link buildRpmdb} when a set changes a little.
  * @packageDocumentation
  */
-import { GroveError, isGroveError } from "@grove/core";
+import { GroveError, isGroveError } from "@grove/core/store";
 import type { Database } from "sql.js";
 import { indexInserter } from "./index-inserter.js";
 import { indexRows } from "./index-rows.js";

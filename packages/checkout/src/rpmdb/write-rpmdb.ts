@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
-import { GroveError, isGroveError } from "@grove/core";
+import { GroveError, isGroveError } from "@grove/core/store";
 import { indexInserter } from "./index-inserter.js";
 import { indexRows } from "./index-rows.js";
 import { buildInstalledHeader, type InstalledHeader } from "./installed-header.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Commit, canonicalCommitBytes, GroveError, isSha256Hex, type Store } from "@grove/core";
+import { type Commit, canonicalCommitBytes, GroveError, isSha256Hex, type Store } from "@grove/core/store";
 
 /**
  * Reads commits for a checkout, fast: each file is read synchronously and its sha256 compared with

@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { formatPerm, GroveError } from "@grove/core";
+import { formatPerm, GroveError } from "@grove/core/store";
 import { fsPath } from "../plan/latin1-names.js";
 import type { TreeLayout } from "../plan/layout.js";
 import type { CheckoutWarning, DirMode } from "../types.js";

@@ -24,7 +24,7 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
       // The tree writer's second thread starts now, so that its start-up overlaps loading and solving.
       const { prestartTreeWriter } = await import("@grove/checkout/tree-writer");
       prestartTreeWriter();
-      const { assemble } = await import("@grove/checkout/assemble");
+      const { assemble } = await import("@grove/checkout/assemble/assemble");
       const progress = progressReporter(ctx, options.json === true);
       try {
         const result = await assemble(resolveStoreDir(root.opts().store, ctx), name, packages, {

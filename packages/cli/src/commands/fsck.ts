@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { CliContext } from "../context.js";
 import { formatSize } from "../output/format-size.js";
 import type { RootCommand } from "../root-command.js";

@@ -18,7 +18,7 @@ export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void
     .argument("[names...]", "the roots to upgrade (default: all)")
     .option("--json", "print the results as JSON and nothing else on standard output")
     .action(async (names, options) => {
-      const { upgrade } = await import("@grove/checkout/assemble");
+      const { upgrade } = await import("@grove/checkout/assemble/upgrade");
       const progress = progressReporter(ctx, options.json === true);
       try {
         const results = await upgrade(resolveStoreDir(root.opts().store, ctx), names, {

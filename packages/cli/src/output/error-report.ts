@@ -1,5 +1,5 @@
 import { CommanderError } from "@commander-js/extra-typings";
-import { isGroveError } from "@grove/core";
+import { isGroveError } from "@grove/core/store";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 
 /** Error code used for command-line usage errors (unknown command or option, missing argument). */

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode } from "../errors.js";
 
 /** One `[section]` of an INI file, with its `key=value` entries in file order. */

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode } from "../errors.js";
 import { type IniSection, parseIni, serializeIni } from "./ini.js";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode } from "../errors.js";
 import { isValidRepoId, makeRepoConfig, parseRepoFile, type RepoConfig, serializeRepoFile } from "./repo-config.js";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode } from "../errors.js";
 import { assertChecksum, type Checksum, createChecksumHash } from "./checksum.js";
 import { fetchError } from "./fetch-error.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { type RepoErrorCodeValue, repoError } from "../errors.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { ResolvedRepoUrls } from "../config/resolve-urls.js";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { assertChecksum, type Checksum, hashAlgorithm } from "./checksum.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { isTransient, RepoFetchError } from "./fetch-error.js";
 
 /** How often and how patiently to retry transient failures. */

@@ -1,4 +1,4 @@
-import { decompressPayload, type PayloadCompressor } from "@grove/rpm";
+import type { PayloadCompressor } from "@grove/rpm";
 
 /** The compressions repository metadata comes in. */
 export type MetadataCompression = "none" | "gzip" | "bzip2" | "xz" | "zstd" | "zchunk";
@@ -37,5 +37,15 @@ export function decoderFor(kind: MetadataCompression): Decoder | undefined {
   if (kind === "none") return (input) => input;
   if (kind === "zchunk") return undefined;
   const compressor: PayloadCompressor = kind;
-  return (input, subject) => decompressPayload(compressor, input, subject);
+  return (input, subject) => decompressLazily(compressor, input, subject);
+}
+
+/** `@grove/rpm`'s payload decoders, loaded on the first compressed file (a metadata-cache miss). */
+async function* decompressLazily(
+  compressor: PayloadCompressor,
+  input: AsyncIterable<Uint8Array>,
+  subject: string,
+): AsyncIterable<Uint8Array> {
+  const { decompressPayload } = await import("@grove/rpm/payload");
+  yield* decompressPayload(compressor, input, subject);
 }

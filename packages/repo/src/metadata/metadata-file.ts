@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { assertChecksum, hashFile } from "../fetch/checksum.js";
 import { downloadFile } from "../fetch/download-file.js";

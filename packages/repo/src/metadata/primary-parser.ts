@@ -1,4 +1,4 @@
-import { RpmSense } from "@grove/rpm";
+import { RpmSense } from "@grove/rpm/version";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { hashAlgorithm } from "../fetch/checksum.js";
 import { comparisonFlags, formatEvr } from "../model/dep-flags.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { RepoErrorCode, repoError } from "../errors.js";
 import type { Checksum } from "../fetch/checksum.js";
 import { createXmlParser } from "./xml-feed.js";

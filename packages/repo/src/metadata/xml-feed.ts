@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { SaxesParser } from "saxes";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { assertChecksum, type Checksum, createChecksumHash } from "../fetch/checksum.js";

@@ -1,4 +1,4 @@
-import { RpmSense } from "@grove/rpm";
+import { RpmSense } from "@grove/rpm/version";
 
 /**
  * The `RPMSENSE_*` bits of a metadata `flags` attribute (`EQ`, `LT`, `GT`, `LE`, `GE`), or `undefined`

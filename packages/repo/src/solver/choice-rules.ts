@@ -5,7 +5,7 @@
  * solution installed an alternative anyway.
  * @packageDocumentation
  */
-import { compareEVR } from "@grove/rpm";
+import { compareEVR } from "@grove/rpm/version";
 import type { InstalledEntry, UpgradeScope } from "./installed.js";
 import { filterUnwanted, type PolicyContext, PolicyMode } from "./policy.js";
 import type { Pool } from "./pool.js";

@@ -4,7 +4,7 @@
  * and Supplements). Rules are only made for these packages, so a 60,000-package pool costs little.
  * @packageDocumentation
  */
-import { isRichDep } from "@grove/rpm";
+import { isRichDep } from "@grove/rpm/version";
 import type { Pool } from "./pool.js";
 import { isPossible, positiveIds, type RichDeps } from "./rich.js";
 import type { SolverPackage } from "./types.js";

@@ -5,7 +5,7 @@
  * update to ("targets"); install requests that replace an installed package switch its update rule off.
  * @packageDocumentation
  */
-import { compareEVR, isRichDep } from "@grove/rpm";
+import { compareEVR, isRichDep } from "@grove/rpm/version";
 import type { Pool } from "./pool.js";
 import { Rule, RuleKind } from "./rule.js";
 import type { SolverPackage } from "./types.js";

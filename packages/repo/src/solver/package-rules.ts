@@ -4,7 +4,8 @@
  * dependencies that are already broken are not enforced (libsolv's "dontfix").
  * @packageDocumentation
  */
-import { type Dependency, formatDependency, isRichDep } from "@grove/rpm";
+import type { Dependency } from "@grove/rpm";
+import { formatDependency, isRichDep } from "@grove/rpm/version";
 import type { Closure } from "./closure.js";
 import type { Pool } from "./pool.js";
 import { type RichDeps, toClauses } from "./rich.js";

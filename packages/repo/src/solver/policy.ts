@@ -5,7 +5,7 @@
  * is decided here, so results match dnf's.
  * @packageDocumentation
  */
-import { compareEVR, compareParsedEVR, parseEVR, RpmSense } from "@grove/rpm";
+import { compareEVR, compareParsedEVR, parseEVR, RpmSense } from "@grove/rpm/version";
 import type { Pool } from "./pool.js";
 import type { SolverPackage } from "./types.js";
 

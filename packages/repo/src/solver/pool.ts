@@ -6,7 +6,8 @@
  * this dependency" with rpm's range-overlap rules, implicit self-provides and file provides.
  * @packageDocumentation
  */
-import { type Dependency, isRichDep, RpmSense, rangesOverlap } from "@grove/rpm";
+import type { Dependency } from "@grove/rpm";
+import { isRichDep, RpmSense, rangesOverlap } from "@grove/rpm/version";
 import { type ExcludeMatcher, excludeMatcher } from "./excludes.js";
 import { HashedRepoIndex } from "./repo-index.js";
 import { parseRich, richNames } from "./rich.js";

@@ -3,8 +3,8 @@
  * error a failed solve throws.
  * @packageDocumentation
  */
-import { GroveError } from "@grove/core";
-import { formatDependency, isRichDep } from "@grove/rpm";
+import { GroveError } from "@grove/core/store";
+import { formatDependency, isRichDep } from "@grove/rpm/version";
 import type { Pool } from "./pool.js";
 import { type Rule, type RuleInfo, RuleKind } from "./rule.js";
 import type { SolveProblem, SolverPackage } from "./types.js";

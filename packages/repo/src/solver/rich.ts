@@ -6,8 +6,8 @@
  * trigger when true.
  * @packageDocumentation
  */
-import { GroveError } from "@grove/core";
-import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm";
+import { GroveError } from "@grove/core/store";
+import { parseRichDep, type RichDep, type RichOperand } from "@grove/rpm/version";
 import { type Pool, sortedUnique } from "./pool.js";
 import type { SolverPackage } from "./types.js";
 

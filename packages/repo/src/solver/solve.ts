@@ -2,7 +2,7 @@
  * `solve`: specs and repositories in, transaction out (or a {@link SolveError} explaining why not).
  * @packageDocumentation
  */
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import { buildChoiceRules } from "./choice-rules.js";
 import { computeClosure } from "./closure.js";
 import {

@@ -5,7 +5,7 @@
  * `foo >= 1.0`, globs allowed); else a file path. A plain name also brings in the packages that obsolete it.
  * @packageDocumentation
  */
-import { parseSenseOperator } from "@grove/rpm";
+import { parseSenseOperator } from "@grove/rpm/version";
 import { globToRegExp, isGlob } from "../config/glob.js";
 import type { Pool } from "./pool.js";
 import type { SolverPackage } from "./types.js";

@@ -2,7 +2,7 @@
  * From a solved assignment to the transaction: what is installed, upgraded, downgraded, obsoleted, removed.
  * @packageDocumentation
  */
-import { compareEVR } from "@grove/rpm";
+import { compareEVR } from "@grove/rpm/version";
 import type { Pool } from "./pool.js";
 import type { InstallReason, Obsoletion, Replacement, SolverPackage, Transaction } from "./types.js";
 

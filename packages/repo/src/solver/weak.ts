@@ -4,7 +4,7 @@
  * packages supplement or enhance installed ones, and which candidates would fulfil an open Recommends.
  * @packageDocumentation
  */
-import { isRichDep } from "@grove/rpm";
+import { isRichDep } from "@grove/rpm/version";
 import type { Closure } from "./closure.js";
 import type { Pool } from "./pool.js";
 import { evaluate, type Formula, type RichDeps, toClauses } from "./rich.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { DigestAlgorithm } from "../types.js";
 
 /** Digest algorithms by their OpenPGP hash algorithm number, as FILEDIGESTALGO and PAYLOADDIGESTALGO store them. */

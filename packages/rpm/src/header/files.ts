@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { DigestAlgorithm, RpmFile } from "../types.js";
 import { decodeHeaderString } from "./decode-string.js";
 import { digestAlgorithmFromPgp } from "./digest-algorithms.js";

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { DigestAlgorithm } from "../types.js";
 import { digestAlgorithmFromPgp, HEX_DIGEST_LENGTH, isHex } from "./digest-algorithms.js";
 import type { Header } from "./header.js";

@@ -1,4 +1,4 @@
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 
 /** `RPM_HEADER_CORRUPT`: the header structure or a value in it is invalid. */
 export function headerCorrupt(subject: string, what: string): GroveError {

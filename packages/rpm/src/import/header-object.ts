@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 
 /** rpm refuses headers over 256 MiB (`HEADER_DATA_MAX`); a stored header inflating beyond that is refused too. */
 const MAX_HEADER_BYTES = 256 * 1024 * 1024;

@@ -3,7 +3,7 @@
  * and `rpmdsParseRichDep` in lib/rpmds.c).
  * @packageDocumentation
  */
-import { GroveError } from "@grove/core";
+import { GroveError } from "@grove/core/store";
 import type { DependencyKind } from "../types.js";
 import type { RichDep, RichOperand, RichSimpleDep } from "./rich-dep-types.js";
 import { senseOperatorAt } from "./sense.js";
