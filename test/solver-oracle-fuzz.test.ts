@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRepo, makeRepoConfig } from "../packages/repo/src/index.js";
 import { nevraOf, SolveError, solve, solverRepoFrom } from "../packages/repo/src/solver/index.js";
 import { type DepSpec, pkg } from "../packages/repo/test/solver-fixtures.js";
+import { seededRandom } from "./helpers/seeded-random.js";
 import { type DnfResult, dnfAvailable, dnfInstall, dnfRun, makeInstalledRoot, writeRepo } from "./solver-oracle-dnf.js";
 
 const haveDnf = await dnfAvailable();
@@ -29,18 +30,6 @@ const CASES = Number(process.env.GROVE_SOLVER_FUZZ ?? 30);
 const UPGRADE_CASES = Number(process.env.GROVE_SOLVER_FUZZ_UPGRADE ?? 10);
 const FIRST_SEED = Number(process.env.GROVE_SOLVER_FUZZ_SEED ?? 1);
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Case {
   packages: ReturnType<typeof pkg>[];
   specs: string[];
@@ -48,7 +37,7 @@ interface Case {
 
 /** Generate one random repository and request (all noarch when `noarch` is set). */
 export function generate(seed: number, noarch = false): Case {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const names = Array.from(
     { length: 6 + Math.floor(rnd() * 8) },
@@ -181,7 +170,7 @@ describe.skipIf(!haveDnf)("solver vs dnf on random repositories with an installe
   for (let seed = FIRST_SEED; seed < FIRST_SEED + UPGRADE_CASES; seed++) {
     it(`seed ${seed}`, async () => {
       const { packages, specs } = generate(seed + 100_000, true);
-      const rnd = random(seed);
+      const rnd = seededRandom(seed);
       // Install at most one (preferably old) version of some names.
       const chosen = new Map<string, (typeof packages)[number]>();
       for (const p of packages) if (!chosen.has(p.name) && rnd() < 0.45) chosen.set(p.name, p);

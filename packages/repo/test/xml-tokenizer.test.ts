@@ -3,6 +3,7 @@ import path from "node:path";
 import { isGroveError } from "@grove/core";
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../test/helpers/seeded-random.js";
 import { createFilelistsParser } from "../src/metadata/filelists-parser.js";
 import { createPrimaryParser } from "../src/metadata/primary-parser.js";
 import { feedXml } from "../src/metadata/xml-feed.js";
@@ -10,21 +11,9 @@ import { type XmlHandler, XmlSyntaxError, XmlTokenizer } from "../src/metadata/x
 import { haveFixtures, repodataDir } from "./helpers.js";
 import { parseWithSaxes, primaryFiles, readMetadata, scalePrimary, tableSnapshot } from "./xml-oracle.js";
 
-/** A deterministic PRNG (mulberry32), so a failing split can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `bytes` cut at random places into chunks of 1 to `max` bytes. */
 function randomChunks(bytes: Uint8Array, seed: number, max: number): Uint8Array[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const chunks: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; ) {
     const size = 1 + Math.floor(next() * max);

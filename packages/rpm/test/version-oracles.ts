@@ -12,6 +12,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "../../../test/helpers/seeded-random.js";
+
+export { seededRandom };
 
 /** The repository root. */
 export const repoRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -150,6 +153,7 @@ export function rpmOracleSpecRichDeps(cases: ReadonlyArray<readonly [SpecDepende
   return withTempDir((dir) => {
     const script = `
 import json, os, sys, rpm
+
 rpm.setVerbosity(rpm.RPMLOG_EMERG)
 tags = {"Requires": rpm.RPMTAG_REQUIRENAME, "Conflicts": rpm.RPMTAG_CONFLICTNAME,
         "Recommends": rpm.RPMTAG_RECOMMENDNAME, "Suggests": rpm.RPMTAG_SUGGESTNAME,
@@ -228,18 +232,6 @@ export function realDependencies(): { deps: RealDependency[]; packageEvrs: strin
     }
   }
   return { deps, packageEvrs };
-}
-
-/** A small deterministic PRNG (mulberry32) so generated cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Pick one element. */

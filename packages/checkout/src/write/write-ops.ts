@@ -40,21 +40,21 @@ export interface NodeOp {
   linkTo?: string | Buffer;
 }
 
-/** Node counters of one part of a tree write. */
+/** Node counters of one part of a tree write (directories are counted by {@link WriteStats}). */
 export interface NodeStats {
   /** Files hard-linked to their store object. */
   linked: number;
-  /** Private copies in copy areas. */
+  /** Files written as private copies because they lie in a copy area (`/etc`, `/var`). */
   copied: number;
-  /** Copies because linking failed (EXDEV, EMLINK) or copying was asked for. */
+  /** Files copied because hard-linking failed (EXDEV, EMLINK) or copying was asked for. */
   copiedFallback: number;
   /** Symlinks created. */
   symlinks: number;
-  /** Special files skipped. */
+  /** Device nodes, FIFOs and sockets not created (listed in the manifest). */
   specialSkipped: number;
-  /** Bytes of linked files. */
+  /** Bytes of linked files (no new disk space). */
   bytesLinked: number;
-  /** Bytes of copied files. */
+  /** Bytes of copied files (new disk space). */
   bytesCopied: number;
 }
 

@@ -10,6 +10,7 @@ import { runOnWriterThread } from "./tree-writer-thread.js";
 import {
   type DirOp,
   type NodeOp,
+  type NodeStats,
   runWriteOps,
   type WriteFailure,
   type WriteOpsContext,
@@ -17,23 +18,9 @@ import {
 } from "./write-ops.js";
 
 /** Counters of one tree write. */
-export interface WriteStats {
+export interface WriteStats extends NodeStats {
   /** Directories created (the root included). */
   dirs: number;
-  /** Files hard-linked to their store object. */
-  linked: number;
-  /** Files written as private copies because they lie in a copy area (`/etc`, `/var`). */
-  copied: number;
-  /** Files copied because hard-linking failed (EXDEV, EMLINK). */
-  copiedFallback: number;
-  /** Symlinks created. */
-  symlinks: number;
-  /** Device nodes, FIFOs and sockets not created (listed in the manifest). */
-  specialSkipped: number;
-  /** Bytes of linked files (no new disk space). */
-  bytesLinked: number;
-  /** Bytes of copied files (new disk space). */
-  bytesCopied: number;
 }
 
 /** Result of {@link writeTree}. */
