@@ -58,6 +58,11 @@ export interface NodeStats {
   bytesCopied: number;
 }
 
+/** Node counters at zero. */
+export function emptyNodeStats(): NodeStats {
+  return { linked: 0, copied: 0, copiedFallback: 0, symlinks: 0, specialSkipped: 0, bytesLinked: 0, bytesCopied: 0 };
+}
+
 /** Why a part of a write stopped, as plain data (turned into an error by the caller's thread). */
 export type WriteFailure =
   | { kind: "missing-object"; index: number; object: string; plannedPath: string }
@@ -103,15 +108,7 @@ export interface WriteOpsContext {
  * @param ctx - root, copy mode, symlink pool
  */
 export function runWriteOps(dirs: readonly DirOp[], nodes: readonly NodeOp[], ctx: WriteOpsContext): WriteOpsResult {
-  const stats: NodeStats = {
-    linked: 0,
-    copied: 0,
-    copiedFallback: 0,
-    symlinks: 0,
-    specialSkipped: 0,
-    bytesLinked: 0,
-    bytesCopied: 0,
-  };
+  const stats = emptyNodeStats();
   const warnings: WriteOpsResult["warnings"] = [];
   let copyAll = ctx.copyAll;
   const pool = ctx.symlinkPoolDir === undefined ? undefined : new SymlinkPool(ctx.symlinkPoolDir);

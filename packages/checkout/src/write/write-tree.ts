@@ -9,6 +9,7 @@ import { splitLayout } from "./split-layout.js";
 import { runOnWriterThread } from "./tree-writer-thread.js";
 import {
   type DirOp,
+  emptyNodeStats,
   type NodeOp,
   type NodeStats,
   runWriteOps,
@@ -100,7 +101,7 @@ export async function writeTreeParallel(layout: TreeLayout, options: WriteTreeOp
     ctx: prepared.ctx,
   }).catch(
     (err: unknown): WriteOpsResult => ({
-      stats: emptyNodeStats(),
+      stats: emptyWriteStats(),
       warnings: [],
       failure: {
         kind: "error",
@@ -224,17 +225,8 @@ function nodeOps(prepared: PreparedTree, indices: readonly number[]): NodeOp[] {
   });
 }
 
-function emptyNodeStats(): WriteStats {
-  return {
-    dirs: 0,
-    linked: 0,
-    copied: 0,
-    copiedFallback: 0,
-    symlinks: 0,
-    specialSkipped: 0,
-    bytesLinked: 0,
-    bytesCopied: 0,
-  };
+function emptyWriteStats(): WriteStats {
+  return { dirs: 0, ...emptyNodeStats() };
 }
 
 /**
@@ -254,7 +246,7 @@ function finishTree(
     }
   }
   if (failure !== undefined) throw failureError(failure);
-  const stats = emptyNodeStats();
+  const stats = emptyWriteStats();
   stats.dirs = prepared.layout.dirs.length;
   const indexed: WriteOpsResult["warnings"] = [];
   for (const part of parts) {
