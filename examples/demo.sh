@@ -19,7 +19,7 @@ bench_out="$repo_root/bench/out"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-if [ ! -f packages/cli/dist/main.js ]; then
+if [ ! -f packages/cli/dist/grove.js ]; then
   say "building grove (npm run build)"
   npm run build
 fi
@@ -55,7 +55,7 @@ if [ -e "$store" ]; then
 fi
 grove() { # commands are echoed on standard error, so that standard output can be redirected
   echo "\$ grove $*" >&2
-  node "$repo_root/packages/cli/dist/main.js" --store "$store" "$@"
+  node "$repo_root/packages/cli/dist/grove.js" --store "$store" "$@"
 }
 timed() { # LABEL COMMAND...: run, then print the wall-clock time
   local label="$1" start end

@@ -25,6 +25,7 @@ import { referenceEnv } from "./reference-env.js";
 import type { ResultRow } from "./result-row.js";
 import { writeResultsSection } from "./results-file.js";
 import { renderReport } from "./results-table.js";
+import { emptyTrash } from "./rounds.js";
 import { coldAssemble } from "./scenarios/cold-assemble.js";
 import type { ScenarioContext } from "./scenarios/context.js";
 import { diskThreeRoots } from "./scenarios/disk.js";
@@ -125,6 +126,7 @@ async function run(options: RunOptions): Promise<number> {
   } finally {
     clearInterval(sampler);
     await server.close();
+    emptyTrash();
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
   }
 

@@ -11,8 +11,8 @@ import { repoRoot } from "./real-rpm-fixtures.js";
 /** The uid and gid the CLI runs as when the test runs as root (the kernel's overflow id, "nobody"). */
 export const UNPRIVILEGED_ID = 65534;
 
-/** The compiled CLI. */
-export const cliMain = path.join(repoRoot, "packages/cli/dist/main.js");
+/** The built CLI: the bundle `npm run build` makes (what the `grove` bin runs). */
+export const cliMain = path.join(repoRoot, "packages/cli/dist/grove.js");
 
 /** True when this process is root (the CLI then runs through setpriv). */
 export const runningAsRoot = process.getuid?.() === 0;
@@ -55,7 +55,7 @@ export function makeUserDir(dir: string): string {
 }
 
 /**
- * Runs `node packages/cli/dist/main.js ...args` as the unprivileged user.
+ * Runs `node packages/cli/dist/grove.js ...args` as the unprivileged user.
  * @param args - CLI arguments
  * @param env - extra environment (HOME should be a directory that user owns)
  */

@@ -1,5 +1,5 @@
 /**
- * Drives the `grove` CLI (`node packages/cli/dist/main.js --store DIR ...`).
+ * Drives the `grove` CLI (`node packages/cli/dist/grove.js --store DIR ...`, the bundle `npm run build` makes).
  * @packageDocumentation
  */
 import { spawnSync } from "node:child_process";
@@ -12,9 +12,9 @@ import type { GroveDriver, GroveOutcome, GroveRepo } from "./driver.js";
 /** The subcommands the benchmark needs. */
 const NEEDED = ["init", "repo", "assemble", "upgrade", "solve", "rm"] as const;
 
-/** The CLI's entry point in a checkout. */
+/** The built CLI in a checkout: the bundle that the `grove` bin runs. */
 export function cliMain(repoRoot: string): string {
-  return path.join(repoRoot, "packages", "cli", "dist", "main.js");
+  return path.join(repoRoot, "packages", "cli", "dist", "grove.js");
 }
 
 /**

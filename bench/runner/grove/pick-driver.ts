@@ -18,7 +18,7 @@ export function pickDriver(mode: "auto" | "cli" | "library", repoRoot: string): 
   if (missing.length === 0) return new CliDriver(repoRoot);
   if (mode === "cli") {
     throw new GroveError("BENCH_NO_CLI", `the grove CLI lacks ${missing.join(", ")}`, {
-      hint: "build it with `npx tsc -b`, or run with --grove library",
+      hint: "build it with `npm run build`, or run with --grove library",
     });
   }
   return new LibraryDriver();

@@ -21,6 +21,7 @@ import { SymlinkPool } from "../src/store/symlink-pool.js";
 import type { PlannedEntry } from "../src/types.js";
 import { removeTree } from "../src/write/remove-tree.js";
 import { splitLayout } from "../src/write/split-layout.js";
+import { prestartTreeWriter, releaseTreeWriter } from "../src/write/tree-writer-thread.js";
 import { writeTree, writeTreeParallel } from "../src/write/write-tree.js";
 import { objectInodes, readTree, type TreeNode } from "./helpers/checkout-tree.js";
 
@@ -83,6 +84,15 @@ describe("the parallel tree writer on the apache2 corpus", () => {
       const parent = path.posix.dirname(p);
       expect(spine.has(parent) || half.get(parent) === h, p).toBe(true);
     }
+  });
+
+  it("stops a prestarted writer thread on release, and starts a new one for the next tree", async () => {
+    prestartTreeWriter();
+    expect(releaseTreeWriter()).toBe(true);
+    expect(releaseTreeWriter()).toBe(false);
+    const written = await writeTreeParallel(layout, { storeDir: store.dir, dest: dest("after-release") });
+    expect(written.threads).toBe(2);
+    expect(written.stats.linked).toBeGreaterThan(1000);
   });
 
   it("writes the same tree, counters, warnings and directory modes as the serial writer", async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Launcher for the `grove` command. The CLI itself is dist/main.js, compiled from src/ by `npm run build`;
-// this file exists in the source tree so that `npm ci` can link the bin before anything is built.
-const entry = new URL("../dist/main.js", import.meta.url);
+// Launcher for the `grove` command. The CLI itself is dist/grove.js, the bundle `npm run build` makes of
+// dist/main.js (compiled from src/) and the other @grove packages; this file exists in the source tree so
+// that `npm ci` can link the bin before anything is built.
+const entry = new URL("../dist/grove.js", import.meta.url);
 try {
   await import(entry.href);
 } catch (err) {

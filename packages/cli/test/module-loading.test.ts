@@ -2,9 +2,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "./run-cli.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { bundleDir, bundleModules, groveModuleName, readLog, writeRecordingPreload } from "./bundle-helpers.js";
+import { repoRoot, runCli } from "./run-cli.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "grove-modules-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -92,5 +94,76 @@ describe("modules a warm run loads", () => {
       expect(shared.length, subpath).toBeGreaterThan(0);
       for (const name of shared) expect(full[name], `${subpath} ${name}`).toBe(narrow[name]);
     }
+  });
+});
+
+const skip = tinyRepoUnavailable();
+if (skip !== undefined && process.env.CI) throw new Error(`module-loading.test.ts cannot run: ${skip}`);
+if (skip !== undefined) console.warn(`module-loading.test.ts bundled-CLI tests skipped: ${skip}`);
+
+describe.skipIf(skip !== undefined)("files the bundled CLI loads on a warm run", () => {
+  let store = "";
+  let preload = "";
+
+  beforeAll(() => {
+    const repo = buildTinyRepo(
+      path.join(work, "repo"),
+      [
+        { name: "base", version: "1" },
+        { name: "app", version: "1", requires: ["base"] },
+      ],
+      work,
+    );
+    store = path.join(work, "grove");
+    preload = writeRecordingPreload(work);
+    for (const args of [["init"], ["repo", "add", "base", repo], ["assemble", "cold", "app"]]) {
+      const run = runCli(args, { GROVE_STORE: store });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    }
+  }, 300_000);
+
+  /**
+   * Runs the bundled CLI and returns the bundle files its main thread loaded (`grove.js`,
+   * `grove-chunks/NAME-HASH.js`) and the grove source modules those hold (`checkout/assemble/assemble.js`).
+   */
+  function bundledRun(args: readonly string[]): { files: string[]; modules: string[]; outside: string[] } {
+    const log = path.join(work, `bundle-load-${Math.random().toString(36).slice(2)}.log`);
+    const run = runCli(args, {
+      GROVE_STORE: store,
+      GROVE_LOAD_LOG: log,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(preload).href}`.trim(),
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const held = bundleModules();
+    const loaded = readLog(log)
+      .filter((url) => url.startsWith("file:"))
+      .map((url) => path.relative(bundleDir, fileURLToPath(url)).split(path.sep).join("/"));
+    const files = [...new Set(loaded.filter((f) => f in held))];
+    const modules = files.flatMap((f) => held[f]!.map(groveModuleName).filter((m): m is string => m !== undefined));
+    // Anything else loaded from a package's dist/ (not the bundle): only the tree writer's worker thread.
+    const outside = loaded.filter((f) => !(f in held) && /^\.\.\/\.\.\/[a-z]+\/dist\//.test(f));
+    return { files, modules, outside };
+  }
+
+  it("a warm grove assemble loads no import, payload, download, metadata-parsing or fsck/gc code", () => {
+    const { files, modules, outside } = bundledRun(["assemble", "--json", "warm", "app"]);
+    expect(modules).toContain("checkout/assemble/assemble.js");
+    expect(modules.filter((m) => COLD_PATH_CODE.some((re) => re.test(m)))).toEqual([]);
+    // A few files, not one per module (some 190 unbundled).
+    expect(files.length).toBeLessThanOrEqual(12);
+    expect(outside.every((f) => f.startsWith("../../checkout/dist/"))).toBe(true);
+  });
+
+  it("a no-op grove upgrade loads neither the solver nor the rpmdb code", () => {
+    const { files, modules, outside } = bundledRun(["upgrade", "--json", "cold"]);
+    expect(files.length).toBeLessThanOrEqual(8);
+    expect(modules).toContain("checkout/assemble/upgrade.js");
+    const heavy = modules.filter(
+      (m) => COLD_PATH_CODE.some((re) => re.test(m)) || /^(repo\/solver|checkout\/rpmdb|rpm\/header)\//.test(m),
+    );
+    expect(heavy).toEqual([]);
+    expect(outside).toEqual([]);
   });
 });

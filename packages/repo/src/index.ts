@@ -8,6 +8,11 @@
  */
 export { globToRegExp } from "./config/glob.js";
 export {
+  DEFAULT_METADATA_EXPIRE,
+  METADATA_NEVER_EXPIRES,
+  parseMetadataExpire,
+} from "./config/metadata-expire.js";
+export {
   DEFAULT_COST,
   DEFAULT_PRIORITY,
   isValidRepoId,

@@ -121,7 +121,11 @@ describe.skipIf(!present)("parsed-metadata cache", () => {
       writeTestRepo(work.dir, [{ type: "primary", content: primary(1) }]);
       expect((await loadRepo(repoConfig, { cacheDir: cache.dir })).package(0).nevra).toBe("p1-1-1.noarch");
       writeTestRepo(work.dir, [{ type: "primary", content: primary(2) }]);
-      const updated = await loadRepo(repoConfig, { cacheDir: cache.dir });
+      // Within metadata_expire the cached revision is used, as dnf would; a refresh sees the new one.
+      const unexpired = await loadRepo(repoConfig, { cacheDir: cache.dir });
+      expect(unexpired.fromCache).toBe(true);
+      expect(unexpired.package(0).nevra).toBe("p1-1-1.noarch");
+      const updated = await loadRepo(repoConfig, { cacheDir: cache.dir, refresh: true });
       expect(updated.fromCache).toBe(false);
       expect(updated.package(0).nevra).toBe("p2-2-1.noarch");
       const dir = path.join(cache.dir, "repos", readdirSync(path.join(cache.dir, "repos"))[0] as string);

@@ -34,7 +34,9 @@ describe.skipIf(!present)("loading over HTTP", () => {
     cache.cleanup();
   });
 
-  it("loads, then an unchanged repository costs one request (repomd.xml) and no parsing", async () => {
+  it("loads, then an unchanged repository costs one request (repomd.xml) and no parsing once expired", async () => {
+    // metadata_expire=0: every load asks the server (the unexpired case is metadata-expire.test.ts).
+    config.metadataExpire = 0;
     const first = await loadRepo(config, { ...fast, cacheDir: cache.dir });
     expect(first.fromCache).toBe(false);
     expect([...first.visiblePackages()].map((p) => p.nevra)).toEqual([

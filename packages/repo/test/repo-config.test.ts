@@ -58,7 +58,8 @@ describe(".repo files", () => {
       exclude: [],
       includepkgs: [],
       skipIfUnavailable: false,
-      extra: { countme: "1", metadata_expire: "7d", type: "rpm" },
+      metadataExpire: 604_800,
+      extra: { countme: "1", type: "rpm" },
     });
     expect(debug).toMatchObject({
       id: "fedora-debuginfo",

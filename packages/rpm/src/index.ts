@@ -8,7 +8,7 @@
 export * from "./header/index.js";
 export * from "./import/index.js";
 export { ByteReader, type ByteSource } from "./io/byte-reader.js";
-export { decompressPayload, type PayloadCompressor } from "./payload/index.js";
+export { decompressPayload, type PayloadCompressor, releaseIdlePayloadWorkers } from "./payload/index.js";
 export {
   type OpenRpmOptions,
   openRpm,

@@ -1,6 +1,6 @@
 /** WorkerPool: workers whose job ended cleanly are reused, at most two are kept idle, a dead idle one is dropped. */
 import { describe, expect, it } from "vitest";
-import { WorkerPool } from "../src/payload/worker-pool.js";
+import { releaseIdlePayloadWorkers, WorkerPool } from "../src/payload/worker-pool.js";
 
 const ECHO = `require("node:worker_threads").parentPort.on("message", (m) => {
   if (m === "die") process.exit(3);
@@ -44,5 +44,32 @@ describe("WorkerPool", () => {
     worker.postMessage("die");
     await exited;
     expect(pool.take().threadId).not.toBe(worker.threadId);
+  });
+
+  it("stops its idle workers when released, and starts a new one for the next job", async () => {
+    const pool = new WorkerPool(ECHO);
+    const workers = [pool.take(), pool.take()];
+    for (const worker of workers) expect(await ask(worker, "y")).toBe("y");
+    for (const worker of workers) pool.give(worker); // (give removes the job's listeners: listen after)
+    const exits = workers.map((worker) => new Promise<number>((resolve) => worker.once("exit", resolve)));
+    releaseIdlePayloadWorkers();
+    expect(await Promise.all(exits)).toHaveLength(2);
+    const next = pool.take();
+    expect(workers.map((w) => w.threadId)).not.toContain(next.threadId);
+    expect(await ask(next, "z")).toBe("z");
+    pool.give(next);
+    pool.closeIdle();
+  });
+
+  it("caps each worker's young generation", async () => {
+    const pool = new WorkerPool(`require("node:worker_threads").parentPort.on("message", () =>
+      require("node:worker_threads").parentPort.postMessage(require("node:v8").getHeapSpaceStatistics()
+        .find((s) => s.space_name === "new_space").space_size));`);
+    const worker = pool.take();
+    const newSpace = (await ask(worker, "?")) as number;
+    expect(worker.resourceLimits?.maxYoungGenerationSizeMb).toBe(2);
+    expect(newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
+    pool.give(worker);
+    pool.closeIdle();
   });
 });

@@ -15,7 +15,7 @@ export interface AssembleRequestOptions extends GroveRunOptions {
 
 /**
  * Assembles root `name` from package specs: loads the grove directory's repositories (metadata
- * cache: an unchanged repository costs one small request), solves, downloads only the packages the
+ * cache: no request until `metadata_expire`, then one small one), solves, downloads only the packages the
  * store lacks (found by sha256 in the store's source index), imports them, and checks the whole set
  * out as a new generation `roots/NAME.G` that `roots/NAME` then points at. When the root exists,
  * its `/etc` and `/var` are merged into the new generation and the previous one is kept.

@@ -1,5 +1,6 @@
 import type { Store } from "@grove/core";
 import { assembleRoot } from "../generations/assemble-root.js";
+import { prestartTreeWriter, releaseTreeWriter } from "../write/tree-writer-thread.js";
 import type { CurrentGeneration } from "./current-generation.js";
 import { fetchMissing, planFetch } from "./fetch-packages.js";
 import { groveCacheDir } from "./grove-dir.js";
@@ -58,12 +59,15 @@ export async function buildGeneration(input: BuildGenerationInput): Promise<Root
     toDownload: plan.missing.length,
     downloadBytes: plan.missingBytes,
   });
+  // A writer thread prestarted for the checkout would sit idle through the imports: stop it, start it again after.
+  const writerReleased = plan.missing.length > 0 && releaseTreeWriter();
   const fetched = await fetchMissing(store, repos.repoSet, plan, {
     cacheDir: groveCacheDir(store.dir),
     ...(options.downloadConcurrency === undefined ? {} : { downloadConcurrency: options.downloadConcurrency }),
     ...(options.importConcurrency === undefined ? {} : { importConcurrency: options.importConcurrency }),
     onProgress: (event) => onProgress?.({ ...event, root: name }),
   });
+  if (writerReleased) prestartTreeWriter();
   const built = await assembleRoot(store, {
     name,
     packages: fetched.packages,

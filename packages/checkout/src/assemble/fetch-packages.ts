@@ -199,6 +199,8 @@ export async function fetchMissing(
       }),
     ),
   );
+  // The imports are over: the payload workers kept for the next package only hold memory now.
+  if (count > 0) (await loadFetchCode())[1].releaseIdlePayloadWorkers();
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed !== undefined) throw firstCause(failed.reason, controller.signal);
 

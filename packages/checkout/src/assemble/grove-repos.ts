@@ -13,23 +13,30 @@ export interface GroveRepos {
   /** Each loaded repository's id, metadata revision (`sha256:<repomd.xml sha256>`) and base URL. */
   snapshots: RepoSnapshot[];
   /**
-   * sha256 of the enabled definitions (every option: URLs, priority, cost, excludes, ...): a change
-   * of configuration that could change a solve without any metadata changing.
+   * sha256 of the enabled definitions (every option that can change a solve: URLs, priority, cost,
+   * excludes, ...; not `metadata_expire`): a change of configuration that could change a solve
+   * without any metadata changing.
    */
   configFingerprint: string;
 }
 
 /** Options of {@link loadGroveRepos}. */
 export interface LoadGroveReposOptions {
-  /** Network settings and the like passed to `loadRepos` (the cache directory is always `<dir>/cache`). */
+  /**
+   * Network settings and the like passed to `loadRepos` (the cache directory is always `<dir>/cache`):
+   * e.g. `{ refresh: true }` to ask every server even when its cached metadata has not expired
+   * (`grove --refresh`), `{ offline: true }` to ask none.
+   */
   network?: Omit<LoadReposOptions, "cacheDir">;
 }
 
 /**
  * Loads every enabled repository of `<dir>/repos.d`, with the parsed-metadata cache in
- * `<dir>/cache/repos/`: an unchanged repository costs one request (its repomd.xml) and no parsing.
+ * `<dir>/cache/repos/`: while a repository's `metadata_expire` (default 48 hours) has not run out
+ * since the last check, it costs no request and no parsing; after that an unchanged repository
+ * costs one request (its repomd.xml).
  * @param dir - the grove directory
- * @param options - network settings
+ * @param options - network settings, `refresh`
  * @throws GroveError `CHECKOUT_NO_REPOS` when no repository is enabled; `REPO_*` from loading
  */
 export async function loadGroveRepos(dir: string, options: LoadGroveReposOptions = {}): Promise<GroveRepos> {
@@ -47,7 +54,9 @@ export async function loadGroveRepos(dir: string, options: LoadGroveReposOptions
     if (url !== undefined) snapshot.url = url;
     return snapshot;
   });
-  const configFingerprint = createHash("sha256").update(serializeRepoFile(configs)).digest("hex");
+  // How long metadata is trusted does not change a solve: left out, so editing it rebuilds nothing.
+  const solveRelevant = configs.map(({ metadataExpire: _expire, ...config }) => config);
+  const configFingerprint = createHash("sha256").update(serializeRepoFile(solveRelevant)).digest("hex");
   return { repoSet, snapshots, configFingerprint };
 }
 

@@ -23,6 +23,20 @@ export function prestartTreeWriter(): void {
 }
 
 /**
+ * Terminates the prestarted writer thread if it is idle, to give back its memory (some 12 MB) while
+ * something long and memory-hungry runs first (importing packages); `prestartTreeWriter` again once it
+ * is over. No effect when no thread is waiting.
+ * @returns whether a waiting thread was stopped
+ */
+export function releaseTreeWriter(): boolean {
+  const worker = spare;
+  if (worker === undefined) return false;
+  spare = undefined;
+  void worker.terminate();
+  return true;
+}
+
+/**
  * Runs one job on the writer thread (the prestarted one, else a new one) and resolves with its
  * result; rejects when the thread dies or fails to start.
  * @param job - directories, nodes and context
@@ -54,10 +68,11 @@ export function runOnWriterThread(job: WriterJob): Promise<WriteOpsResult> {
   });
 }
 
-/** The compiled worker module; from the TypeScript sources (tests), the built one in `dist/`. */
+/**
+ * The compiled worker module, `dist/write/tree-writer-worker.js`, found through this package's export map
+ * rather than next to `import.meta.url`: the caller may be the bundled CLI (one file elsewhere) or the
+ * TypeScript sources under a test runner, and either way the worker is this package's own built file.
+ */
 function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts")
-    ? new URL("../../dist/write/tree-writer-worker.js", here)
-    : new URL("./tree-writer-worker.js", here);
+  return new URL(import.meta.resolve("@grove/checkout/tree-writer-worker"));
 }

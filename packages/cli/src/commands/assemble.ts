@@ -20,6 +20,7 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
     .argument("<packages...>", "package specs: names, name.arch, provides, file paths")
     .option("--json", "print the result as JSON and nothing else on standard output")
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
+    .option("--refresh", "mark the repository metadata as expired before running (like dnf --refresh)")
     .action(async (name, packages, options) => {
       // The tree writer's second thread starts now, so that its start-up overlaps loading and solving.
       const { prestartTreeWriter } = await import("@grove/checkout/tree-writer");
@@ -30,6 +31,7 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
         const result = await assemble(resolveStoreDir(root.opts().store, ctx), name, packages, {
           weakDeps: options.weakDeps,
           onProgress: progress.listener,
+          network: { refresh: options.refresh === true },
         });
         progress.finish();
         ctx.stdout(options.json ? `${JSON.stringify([result], null, 2)}\n` : renderRootResult(result));

@@ -14,10 +14,12 @@ export const registerSolveCommand = (root: RootCommand, ctx: CliContext): void =
     .argument("<packages...>", "package specs: names, name.arch, provides, file paths")
     .option("--json", 'print {"install": [NEVRA...]}')
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
+    .option("--refresh", "mark the repository metadata as expired before running (like dnf --refresh)")
     .action(async (packages, options) => {
       const { solvePackages } = await import("@grove/checkout/assemble");
       const result = await solvePackages(resolveStoreDir(root.opts().store, ctx), packages, {
         weakDeps: options.weakDeps,
+        network: { refresh: options.refresh === true },
       });
       if (options.json) ctx.stdout(`${JSON.stringify({ install: result.install })}\n`);
       else ctx.stdout(result.install.map((nevra) => `${nevra}\n`).join(""));

@@ -10,19 +10,22 @@ export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void
     .command("upgrade")
     .summary("upgrade roots to the newest packages (all roots by default)")
     .description(
-      "Refresh the repository metadata and re-solve each root's recorded request against its installed " +
-        'packages. When nothing changed, print "NAME: up to date" and change nothing. Otherwise download ' +
+      "Re-solve each root's recorded request against its installed packages and the repositories (whose " +
+        "metadata is checked with the server once older than metadata_expire, 48 hours by default; " +
+        '--refresh checks now, like dnf). When nothing changed, print "NAME: up to date" and change nothing. Otherwise download ' +
         "only what the store lacks, build generation G+1 (merging /etc and /var from G), swap roots/NAME " +
         "to it and keep G. With --json, standard output is a JSON array with one object per root.",
     )
     .argument("[names...]", "the roots to upgrade (default: all)")
     .option("--json", "print the results as JSON and nothing else on standard output")
+    .option("--refresh", "mark the repository metadata as expired before running (like dnf --refresh)")
     .action(async (names, options) => {
       const { upgrade } = await import("@grove/checkout/assemble/upgrade");
       const progress = progressReporter(ctx, options.json === true);
       try {
         const results = await upgrade(resolveStoreDir(root.opts().store, ctx), names, {
           onProgress: progress.listener,
+          network: { refresh: options.refresh === true },
         });
         progress.finish();
         if (options.json) ctx.stdout(`${JSON.stringify(results, null, 2)}\n`);

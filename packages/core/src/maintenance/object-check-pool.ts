@@ -22,7 +22,6 @@ export interface HashBatchResult {
   checks: ObjectCheck[];
 }
 
-const WORKER_URL = new URL("./fsck-worker.js", import.meta.url);
 /** Below this many objects the check runs in this thread: starting workers would cost more than it saves. */
 const MIN_OBJECTS_FOR_WORKERS = 256;
 const BATCH_FILES = 64;
@@ -30,7 +29,7 @@ const BATCH_FILES = 64;
 /**
  * Checks object files with a small worker_threads pool (one worker per CPU, at most 4), so
  * hashing uses every core; falls back to this thread for small stores or when the compiled
- * worker script is not available (e.g. when running from TypeScript sources).
+ * worker script is not built.
  * @param dir - the grove directory
  * @param files - `<aa>/<name>` paths below `objects/`
  * @param onCheck - called once per file as results arrive
@@ -42,7 +41,8 @@ export async function checkObjects(
   onCheck: (check: ObjectCheck) => void,
   workers = Math.min(availableParallelism(), 4),
 ): Promise<void> {
-  const canUseWorkers = workers > 1 && files.length >= MIN_OBJECTS_FOR_WORKERS && existsSync(fileURLToPath(WORKER_URL));
+  const canUseWorkers =
+    workers > 1 && files.length >= MIN_OBJECTS_FOR_WORKERS && existsSync(fileURLToPath(workerUrl()));
   if (!canUseWorkers) {
     for (let i = 0; i < files.length; i++) {
       onCheck(checkObjectFile(dir, files[i]!));
@@ -55,7 +55,7 @@ export async function checkObjects(
     batches.push({ id: batches.length, dir, files: files.slice(i, i + BATCH_FILES) });
   }
   let next = 0;
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(WORKER_URL));
+  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(workerUrl()));
   try {
     await Promise.all(
       pool.map(
@@ -81,4 +81,12 @@ export async function checkObjects(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
+}
+
+/**
+ * The compiled worker, `dist/maintenance/fsck-worker.js`, found through this package's export map rather than
+ * next to `import.meta.url`, which is the bundled CLI's file when this code runs inside it.
+ */
+function workerUrl(): URL {
+  return new URL(import.meta.resolve("@grove/core/fsck-worker"));
 }

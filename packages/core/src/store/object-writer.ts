@@ -1,10 +1,12 @@
 import { createHash, type Hash } from "node:crypto";
-import fs, { existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import path from "node:path";
 import { GroveError } from "../errors.js";
 import { renameCreatingParent } from "./atomic-write.js";
+import { creationMask } from "./creation-mask.js";
 import { assertObjectPerm, assertSha256Hex, formatPerm } from "./ids.js";
+import { writeObjectFileSync } from "./object-file-write.js";
 import { tempName } from "./temp-names.js";
 
 /** Content for an object: bytes in memory, or a (possibly async) stream of byte chunks. */
@@ -70,9 +72,10 @@ export function objectFilePath(dir: string, sha256: string, perm: number): strin
  * digest itself: `verifiedSha256`); content up to 1 MiB is held in memory and written only when the
  * object is new; larger content streams into a temp file that is discarded when the object turns out
  * to exist. With a known digest (`expectedSha256` or `verifiedSha256`) an existing object is looked up
- * first, and the content is then only drained. A new object is written to `tmp/`, given its
- * permission bits, and renamed into place, so it is visible only when complete. Renaming over an
- * identical object written concurrently by another process is harmless.
+ * first, and the content is then only drained. A new object is written to `tmp/` with its permission
+ * bits (created with them when the store's umask keeps them all, see `creationMask`; `fchmod`ed
+ * otherwise) and renamed into place, so it is visible only when complete. Renaming over an identical
+ * object written concurrently by another process is harmless.
  * @param target - the store to write into
  * @param content - the bytes or a stream of chunks
  * @param options - permission bits, expected or verified digest, subject for messages
@@ -101,6 +104,7 @@ export async function writeObjectTo(
   const chunks: Uint8Array[] = [];
   let handle: FileHandle | undefined;
   let tmp: string | undefined;
+  let createdWithPerm = false;
   try {
     for await (const chunk of content as AsyncIterable<Uint8Array>) {
       if (!(chunk instanceof Uint8Array)) throw badContent(options, "a content chunk is not a Uint8Array");
@@ -113,7 +117,8 @@ export async function writeObjectTo(
         chunks.push(Buffer.from(chunk)); // a copy: the producer may reuse its buffer
       } else {
         tmp = path.join(target.tmpDir, tempName("obj"));
-        handle = await open(tmp, "wx", 0o600);
+        createdWithPerm = createWithPerm(target, options.perm);
+        handle = await open(tmp, "wx", createdWithPerm ? options.perm : 0o600);
         for (const held of chunks) await handle.write(held);
         chunks.length = 0;
         await handle.write(chunk);
@@ -127,7 +132,7 @@ export async function writeObjectTo(
       // A known digest's object was looked for just before reading: no second look.
       return writeBytes(target, data, sha256, options, known === undefined);
     }
-    await handle.chmod(options.perm);
+    if (!createdWithPerm) await handle.chmod(options.perm);
     if (target.fsync) await handle.sync();
     await handle.close();
     handle = undefined;
@@ -145,11 +150,7 @@ export async function writeObjectTo(
   }
 }
 
-/**
- * Writes in-memory content with synchronous calls. Measured on tmpfs with 4000 files of 2-22 KB:
- * about half the CPU time of the same writes through libuv's thread pool (callbacks or promises),
- * whose per-call hand-offs cost more than the small writes themselves.
- */
+/** Writes in-memory content with synchronous calls (see `writeObjectFileSync` for why) unless its object exists. */
 function writeBytes(
   target: ObjectWriteTarget,
   data: Uint8Array,
@@ -161,32 +162,21 @@ function writeBytes(
   checkExpected(sha256, options);
   const final = objectFilePath(target.dir, sha256, options.perm);
   if (lookFirst && existsSync(final)) return result(sha256, options.perm, data.length, false);
-  const tmp = path.join(target.tmpDir, tempName("obj"));
-  try {
-    const fd = fs.openSync(tmp, "wx", 0o600);
-    try {
-      for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
-      fs.fchmodSync(fd, options.perm);
-      if (target.fsync) fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.renameSync(tmp, final);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      fs.mkdirSync(path.dirname(final), { recursive: true });
-      fs.renameSync(tmp, final);
-    }
-  } catch (err) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // the temp file may not exist
-    }
-    throw err;
-  }
+  writeObjectFileSync({
+    tmp: path.join(target.tmpDir, tempName("obj")),
+    final,
+    data,
+    perm: options.perm,
+    createWithPerm: createWithPerm(target, options.perm),
+    fsync: target.fsync,
+  });
   return result(sha256, options.perm, data.length, true);
+}
+
+/** True when a file created in the store's `tmp/` with mode `perm` gets exactly `perm` (no `fchmod` needed). */
+function createWithPerm(target: ObjectWriteTarget, perm: number): boolean {
+  const mask = creationMask(target, target.tmpDir);
+  return mask !== undefined && (perm & mask) === 0;
 }
 
 function checkExpected(sha256: string, options: WriteObjectOptions): void {

@@ -76,13 +76,20 @@ export async function writeBinaryCache(file: string, content: BinaryContent, rep
  * referenced, so each repository keeps one revision in its cache.
  *
  * @param dir - the repository cache directory
- * @param key - the current repomd checksum
+ * @param keys - the repomd checksums whose parsed files stay (the current one, and the one a
+ *   concurrent load may just have recorded)
  * @param keepFiles - names under `repodata/` still referenced by the current repomd
  */
-export async function pruneRepoCache(dir: string, key: string, keepFiles: ReadonlySet<string>): Promise<void> {
+export async function pruneRepoCache(
+  dir: string,
+  keys: readonly string[],
+  keepFiles: ReadonlySet<string>,
+): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (name.endsWith(".bin") && !name.startsWith(`${key}.`)) await rm(path.join(dir, name), { force: true });
+    if (name.endsWith(".bin") && !keys.some((key) => name.startsWith(`${key}.`))) {
+      await rm(path.join(dir, name), { force: true });
+    }
   }
   const metadataDir = path.join(dir, "repodata");
   for (const name of await readdir(metadataDir).catch(() => [] as string[])) {

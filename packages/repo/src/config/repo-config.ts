@@ -1,6 +1,7 @@
 import { GroveError } from "@grove/core/store";
 import { RepoErrorCode } from "../errors.js";
 import { type IniSection, parseIni, serializeIni } from "./ini.js";
+import { formatMetadataExpire, parseMetadataExpire } from "./metadata-expire.js";
 
 /** One repository definition, as a `[id]` section of a yum/dnf `.repo` file describes it. */
 export interface RepoConfig {
@@ -32,6 +33,11 @@ export interface RepoConfig {
   includepkgs: string[];
   /** When `true`, a repository that cannot be loaded is skipped instead of failing (default `false`). */
   skipIfUnavailable: boolean;
+  /**
+   * `metadata_expire` in seconds: how long the cached metadata is used without asking the server
+   * again; `-1` never expires, `0` always asks. Unset means the loader's default (dnf's 48 hours).
+   */
+  metadataExpire?: number;
   /** Other keys of the section (e.g. `module_hotfixes`), kept so serialisation round-trips; not interpreted. */
   extra: Record<string, string>;
 }
@@ -159,6 +165,9 @@ function sectionToConfig(section: IniSection, source: string): RepoConfig {
       case "skip_if_unavailable":
         config.skipIfUnavailable = parseBool(value, where(key));
         break;
+      case "metadata_expire":
+        config.metadataExpire = parseMetadataExpire(value, where(key));
+        break;
       default:
         config.extra[key] = value;
     }
@@ -190,6 +199,9 @@ function configToSection(config: RepoConfig): IniSection {
   if (config.exclude.length > 0) entries.push(["exclude", config.exclude.join(" ")]);
   if (config.includepkgs.length > 0) entries.push(["includepkgs", config.includepkgs.join(" ")]);
   if (config.skipIfUnavailable) entries.push(["skip_if_unavailable", "1"]);
+  if (config.metadataExpire !== undefined) {
+    entries.push(["metadata_expire", formatMetadataExpire(config.metadataExpire)]);
+  }
   for (const [key, value] of Object.entries(config.extra)) entries.push([key, value]);
   return { name: config.id, entries, line: 0 };
 }

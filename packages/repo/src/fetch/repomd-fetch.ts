@@ -1,45 +1,27 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { GroveError } from "@grove/core/store";
+import type { FetchedRepomd } from "../cache/repomd-cache.js";
 import type { ResolvedRepoUrls } from "../config/resolve-urls.js";
-import { RepoErrorCode, repoError } from "../errors.js";
+import { RepoErrorCode } from "../errors.js";
 import { assertChecksum, type Checksum, hashAlgorithm } from "./checksum.js";
 import { parseMirrorList } from "./mirrors.js";
 import { withRetries } from "./retry.js";
 import { fetchBytes, type TransportOptions } from "./transport.js";
 
-/** File in a repository's cache directory listing the base URLs last used (for offline loads). */
-export const MIRRORS_FILE = "baseurls.txt";
-
-/** repomd.xml as fetched, with the mirrors to use from now on. */
-export interface FetchedRepomd {
-  /** Base URLs (each ending in `/`), the one that answered first. */
-  baseUrls: string[];
-  /** The file's bytes. */
-  bytes: Buffer;
-  /** Where it came from. */
-  url: string;
-}
-
 /**
- * Fetch repomd.xml: from the base URLs in order, or from the mirrors a metalink/mirrorlist names
- * (checked against the metalink's hashes), retrying transient failures; or, `offline`, from the cache.
+ * Fetch repomd.xml from the server: from the base URLs in order, or from the mirrors a
+ * metalink/mirrorlist names (checked against the metalink's hashes), retrying transient failures.
+ * (Reading the cached copy is `cache/repomd-cache.ts`, which loads no network code.)
  *
  * @param repoId - repository id
  * @param urls - the repository's resolved URLs
  * @param transport - network settings (with retry options)
- * @param offline - read the copy in `cacheDir` instead
- * @param cacheDir - the repository's cache directory
  */
 export async function obtainRepomd(
   repoId: string,
   urls: ResolvedRepoUrls,
   transport: TransportOptions & { retries?: number; retryDelayMs?: number },
-  offline: boolean,
-  cacheDir: string | undefined,
 ): Promise<FetchedRepomd> {
-  if (offline) return readCachedRepomd(repoId, cacheDir, urls);
   const mirrors = await findMirrors(repoId, urls, transport);
   const fetched = await fetchRepomd(mirrors.baseUrls, transport);
   verifyAgainstMetalink(mirrors.repomdChecksums, fetched.bytes, repoId, fetched.url);
@@ -93,24 +75,4 @@ function verifyAgainstMetalink(checksums: readonly Checksum[], bytes: Buffer, re
     .digest("hex");
   if (candidates.some((c) => c.value === actual)) return;
   assertChecksum(candidates[0] as Checksum, actual, repoId, url, "repomd.xml checksum (from the metalink)");
-}
-
-async function readCachedRepomd(
-  repoId: string,
-  cacheDir: string | undefined,
-  urls: ResolvedRepoUrls,
-): Promise<FetchedRepomd> {
-  const file = cacheDir === undefined ? "" : path.join(cacheDir, "repomd.xml");
-  try {
-    if (cacheDir === undefined) throw new Error("no cache directory");
-    const bytes = await readFile(file);
-    const listed = await readFile(path.join(cacheDir, MIRRORS_FILE), "utf8").catch(() => "");
-    const baseUrls = listed.split("\n").filter((line) => line !== "");
-    return { baseUrls: baseUrls.length > 0 ? baseUrls : urls.baseUrls, bytes, url: file };
-  } catch (err) {
-    throw repoError(RepoErrorCode.notFound, repoId, file, "offline, and no cached repomd.xml", {
-      hint: "load the repository once while online",
-      cause: err,
-    });
-  }
 }

@@ -1,4 +1,5 @@
 import { GroveError } from "@grove/core/store";
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "../network-defaults.js";
 import { isTransient, RepoFetchError } from "./fetch-error.js";
 
 /** How often and how patiently to retry transient failures. */
@@ -9,10 +10,7 @@ export interface RetryOptions {
   retryDelayMs?: number;
 }
 
-/** Default number of retries per URL. */
-export const DEFAULT_RETRIES = 3;
-/** Default first retry delay (ms). */
-export const DEFAULT_RETRY_DELAY_MS = 500;
+export { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_MS } from "../network-defaults.js";
 
 /**
  * Run `action` until it succeeds, retrying transient failures (timeouts, broken connections,

@@ -28,8 +28,7 @@ export interface OpenedUrl {
   cancel(): void;
 }
 
-/** Default timeout for a request, and for silence within a body (30 s). */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS } from "../network-defaults.js";
 
 /**
  * Open `url` (`file:`, `http:` or `https:`) for reading.

@@ -69,11 +69,11 @@ export async function* importRpmFiles(
 }
 
 /**
- * The compiled worker module next to this one, or `undefined` when running from TypeScript sources (a test
- * runner transpiling `src/`), where there is no `.js` file to start a worker from.
+ * The compiled worker module, found through this package's export map (not next to `import.meta.url`, which
+ * is the bundled CLI's file when this code runs inside it), or `undefined` when it is not built.
  */
 function workerScript(): URL | undefined {
-  const url = new URL("./import-worker.js", import.meta.url);
+  const url = new URL(import.meta.resolve("@grove/rpm/import-worker"));
   return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * A repository of packages with many files, built with the real tools (`rpmbuild -bb`, `createrepo_c`):
+ * big enough that `grove assemble` writes the root on two threads and `grove fsck` hashes on its worker pool.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * One package of {@link buildBulkRepo}: `count` files `DIR/0 .. DIR/<count-1>`, each with its own content, and
+ * optionally one large file `DIR/big`.
+ */
+export interface BulkPackage {
+  /** Package name. */
+  name: string;
+  /** Absolute directory the files are installed in, e.g. `/usr/share/bulk-a`. */
+  dir: string;
+  /** How many small files. */
+  count: number;
+  /** Size of `DIR/big` in bytes (repeated text, so it compresses well), when there is one. */
+  bigBytes?: number;
+}
+
+/** The content of file `index` of `pkg` (distinct per file, so each is its own store object). */
+export function bulkFileContent(pkg: BulkPackage, index: number): string {
+  return `${pkg.name} file ${index}\n`;
+}
+
+/**
+ * Builds `packages` (noarch, version 1-1, zstd payloads) into `outDir/Packages/` and writes `outDir/repodata/`.
+ * @param outDir - the repository directory (created)
+ * @param packages - what to build
+ * @param workDir - scratch space for rpmbuild
+ * @returns the repository directory
+ */
+export function buildBulkRepo(outDir: string, packages: readonly BulkPackage[], workDir: string): string {
+  const pkgDir = path.join(outDir, "Packages");
+  mkdirSync(pkgDir, { recursive: true });
+  for (const pkg of packages) {
+    const top = path.join(workDir, `rpmbuild-${pkg.name}`);
+    mkdirSync(path.join(top, "SPECS"), { recursive: true });
+    const spec = path.join(top, "SPECS", `${pkg.name}.spec`);
+    writeFileSync(spec, specText(pkg));
+    const result = spawnSync(
+      "rpmbuild",
+      [
+        "-bb",
+        "--quiet",
+        "--define",
+        `_topdir ${top}`,
+        "--define",
+        "_build_id_links none",
+        "--define",
+        "__os_install_post %{nil}",
+        "--define",
+        "_binary_payload w3.zstdio",
+        spec,
+      ],
+      { encoding: "utf8", env: { ...process.env, HOME: workDir, SOURCE_DATE_EPOCH: "1735689600" } },
+    );
+    if (result.status !== 0) throw new Error(`rpmbuild ${pkg.name} failed: ${result.stderr}`);
+    const rpmDir = path.join(top, "RPMS", "noarch");
+    for (const file of readdirSync(rpmDir)) renameSync(path.join(rpmDir, file), path.join(pkgDir, file));
+  }
+  const repo = spawnSync("createrepo_c", ["--quiet", "--no-database", outDir], { encoding: "utf8" });
+  if (repo.status !== 0) throw new Error(`createrepo_c failed: ${repo.stderr}`);
+  return outDir;
+}
+
+function specText(pkg: BulkPackage): string {
+  return [
+    `Name: ${pkg.name}`,
+    "Version: 1",
+    "Release: 1",
+    `Summary: ${pkg.name}, many files for grove tests`,
+    "License: MIT",
+    "BuildArch: noarch",
+    "AutoReqProv: no",
+    "",
+    "%description",
+    `${pkg.name}: ${pkg.count} small files, built by grove's tests.`,
+    "",
+    "%install",
+    `mkdir -p %{buildroot}${pkg.dir}`,
+    `for i in $(seq 0 ${pkg.count - 1}); do echo "${pkg.name} file $i" > %{buildroot}${pkg.dir}/$i; done`,
+    ...(pkg.bigBytes === undefined
+      ? []
+      : [`yes "${pkg.name} big file" | head -c ${pkg.bigBytes} > %{buildroot}${pkg.dir}/big`]),
+    "",
+    "%files",
+    pkg.dir,
+    "",
+  ].join("\n");
+}

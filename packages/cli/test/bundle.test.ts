@@ -1,0 +1,211 @@
+/**
+ * The bundled CLI (`dist/grove.js`, what the `grove` bin runs): it inlines the @grove packages and commander,
+ * leaves only builtins and the native/optional packages external, and still finds every worker thread, which
+ * each package resolves through its own export map (the bundle's `import.meta.url` is not the package's).
+ * The worker runs use packages with 1,500 files each: enough for the two-thread tree writer (about 1,000
+ * links per half), the fsck worker pool (256 objects) and a multi-package import on worker threads; and one
+ * with a 17 MiB file, whose zstd payload is decoded and digested on `eval` workers (programs serialized
+ * with Function#toString, which must not refer to anything of the bundle's).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { type BulkPackage, buildBulkRepo, bulkFileContent } from "./bulk-rpm-repo.js";
+import { bundleDir, bundleModules, readLog, writeRecordingPreload } from "./bundle-helpers.js";
+import { type CliRun, repoRoot, runCli } from "./run-cli.js";
+
+/** Bare specifiers the bundle may leave to Node's resolver (besides `node:` builtins). */
+const EXTERNAL = ["zstd-napi/binding.js", "lzma-native", "sql.js", "unbzip2-stream"];
+/** The worker modules, resolved through the packages' export maps. */
+const WORKERS = {
+  treeWriter: "packages/checkout/dist/write/tree-writer-worker.js",
+  fsck: "packages/core/dist/maintenance/fsck-worker.js",
+  import: "packages/rpm/dist/import/import-worker.js",
+};
+const workerUrl = (file: string): string => pathToFileURL(path.join(repoRoot, file)).href;
+
+const BULK: BulkPackage[] = [
+  { name: "bulk-a", dir: "/usr/share/bulk-a", count: 1500 },
+  { name: "bulk-b", dir: "/opt/bulk-b", count: 1500 },
+  { name: "bulk-big", dir: "/usr/share/bulk-big", count: 0, bigBytes: 17 << 20 },
+];
+const NEVRAS = BULK.map((pkg) => `${pkg.name}-1-1.noarch`).sort();
+
+/** Every module specifier a bundle file imports, loads with `require`, or resolves. */
+function specifiersIn(code: string): string[] {
+  const patterns = [
+    /\bfrom\s*"([\w@./:-]+)"/g,
+    /^import\s*"([\w@./:-]+)"/gm,
+    /\bimport\(\s*"([\w@./:-]+)"\s*\)/g,
+    /\b(?:__)?require\(\s*"([\w@./:-]+)"\s*\)/g,
+    /\.resolve\(\s*"([\w@./:-]+)"\s*\)/g,
+  ];
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
+}
+
+describe("the bundled CLI's files", () => {
+  it("inline the @grove packages and commander, and leave only builtins and native/optional packages outside", () => {
+    const modules = bundleModules();
+    const all = Object.values(modules).flat();
+    for (const pkg of ["cli", "core", "rpm", "repo", "checkout"]) {
+      expect(
+        all.some((m) => m.startsWith(`packages/${pkg}/dist/`)),
+        pkg,
+      ).toBe(true);
+    }
+    expect(all).toContain("node_modules/commander/index.js");
+    expect(all.filter((m) => /^packages\/[a-z]+\/src\//.test(m))).toEqual([]);
+    // The bundle holds exactly the files modules.json lists, and nothing points outside them but externals.
+    const files = ["grove.js", ...readdirSync(path.join(bundleDir, "grove-chunks")).map((f) => `grove-chunks/${f}`)];
+    expect(files.filter((f) => f.endsWith(".js")).sort()).toEqual(Object.keys(modules).sort());
+    const outside: string[] = [];
+    for (const file of Object.keys(modules)) {
+      for (const spec of specifiersIn(readFileSync(path.join(bundleDir, file), "utf8"))) {
+        if (spec.startsWith(".")) {
+          const target = path.relative(bundleDir, path.resolve(path.dirname(path.join(bundleDir, file)), spec));
+          if (!(target in modules)) outside.push(`${file}: ${spec}`);
+        } else if (
+          !spec.startsWith("node:") &&
+          !EXTERNAL.includes(spec) &&
+          !/^@grove\/[a-z]+\/[a-z-]+-worker$/.test(spec)
+        ) {
+          outside.push(`${file}: ${spec}`);
+        }
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it("are what bin/grove.js runs", () => {
+    const run = spawnSync(process.execPath, [path.join(repoRoot, "packages/cli/bin/grove.js"), "--version"], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      `${JSON.parse(readFileSync(path.join(repoRoot, "packages/cli/package.json"), "utf8")).version}\n`,
+    );
+  });
+});
+
+const skip = tinyRepoUnavailable();
+if (skip !== undefined && process.env.CI) throw new Error(`bundle.test.ts cannot run: ${skip}`);
+if (skip !== undefined) console.warn(`bundle.test.ts worker tests skipped: ${skip}`);
+
+describe.skipIf(skip !== undefined)("the bundled CLI's worker threads", () => {
+  let work = "";
+  let repo = "";
+  let store = "";
+  let preload = "";
+  let workerLog = "";
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), "grove-bundle-"));
+    repo = buildBulkRepo(path.join(work, "repo"), BULK, work);
+    store = path.join(work, "grove");
+    preload = writeRecordingPreload(work);
+  }, 300_000);
+  afterAll(() => {
+    if (work !== "") rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Runs the bundled CLI on the test's grove directory, recording the workers it hands jobs to. */
+  const grove = (...args: string[]): CliRun => {
+    workerLog = path.join(work, `workers-${Math.random().toString(36).slice(2)}.log`);
+    return runCli(args, {
+      GROVE_STORE: store,
+      GROVE_WORKER_LOG: workerLog,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(preload).href}`.trim(),
+    });
+  };
+  const ok = (...args: string[]): string => {
+    const run = grove(...args);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    return run.stdout;
+  };
+
+  it("grove assemble decodes and digests a large payload on eval workers, and writes with the tree writer thread", () => {
+    ok("init");
+    ok("repo", "add", "bulk", repo);
+    const [result] = JSON.parse(ok("assemble", "--json", "big", ...BULK.map((pkg) => pkg.name))) as Array<{
+      path: string;
+      packages: string[];
+    }>;
+    // The job went to the checkout package's own worker file, not to a path beside the bundle.
+    const workers = readLog(workerLog);
+    expect(workers).toContain(workerUrl(WORKERS.treeWriter));
+    expect(workers).toContain("eval:zstdWorkerMain");
+    expect(workers).toContain("eval:digestWorkerMain");
+    expect([...result!.packages].sort()).toEqual(NEVRAS);
+    const big = BULK[2]!;
+    const bigFile = readFileSync(path.join(result!.path, big.dir, "big"));
+    expect(bigFile.length).toBe(big.bigBytes);
+    const line = `${big.name} big file\n`;
+    expect(bigFile.subarray(0, line.length * 2).toString()).toBe(line + line);
+    for (const pkg of BULK.slice(0, 2)) {
+      const dir = path.join(result!.path, pkg.dir);
+      expect(readdirSync(dir).length, pkg.dir).toBe(pkg.count);
+      for (const index of [0, 749, pkg.count - 1]) {
+        expect(readFileSync(path.join(dir, String(index)), "utf8")).toBe(bulkFileContent(pkg, index));
+      }
+    }
+  });
+
+  it.skipIf(availableParallelism() < 2)("grove fsck hashes the objects on its worker pool", () => {
+    const report = JSON.parse(ok("fsck", "--json")) as {
+      ok: boolean;
+      store: { objectsChecked: number; problems: unknown[] };
+    };
+    expect(readLog(workerLog)).toContain(workerUrl(WORKERS.fsck));
+    expect(report.ok).toBe(true);
+    expect(report.store.problems).toEqual([]);
+    // 3,000 distinct files, plus each package's header object.
+    expect(report.store.objectsChecked).toBeGreaterThanOrEqual(3000);
+  });
+
+  it("importRpmFiles, run from the bundle's chunk, imports on worker threads", () => {
+    // The CLI imports packages one at a time; the library's importRpmFiles is what uses the import worker.
+    // Run it from the very chunk the bundle holds it in, so its import.meta.url is the chunk's.
+    const modules = bundleModules();
+    const chunkOf = (module: string): string => {
+      const file = Object.keys(modules).find((f) => modules[f]!.includes(module));
+      if (file === undefined) throw new Error(`no bundle file holds ${module}`);
+      return pathToFileURL(path.join(bundleDir, file)).href;
+    };
+    const rpms = readdirSync(path.join(repo, "Packages")).map((f) => path.join(repo, "Packages", f));
+    const importStore = path.join(work, "import-store");
+    ok("--store", importStore, "init");
+    const script = `
+      const find = (mod, name) => {
+        for (const value of Object.values(mod)) {
+          if (typeof value === "function" && value.name === name) return value;
+          if (value && typeof value === "object" && typeof value[name] === "function") return value[name];
+        }
+        throw new Error("no " + name);
+      };
+      const openStore = find(await import(${JSON.stringify(chunkOf("packages/core/dist/store/store.js"))}), "openStore");
+      const importRpmFiles = find(await import(${JSON.stringify(chunkOf("packages/rpm/dist/import/import-rpm-files.js"))}), "importRpmFiles");
+      const store = await openStore(${JSON.stringify(importStore)});
+      const nevras = [];
+      for await (const outcome of importRpmFiles(store, ${JSON.stringify(rpms)}, { concurrency: 2 })) {
+        if ("error" in outcome) throw outcome.error;
+        nevras.push(outcome.result.nevra);
+      }
+      console.log(JSON.stringify(nevras.sort()));`;
+    const log = path.join(work, "import-workers.log");
+    const scriptFile = path.join(work, "import-from-bundle.mjs");
+    writeFileSync(scriptFile, script);
+    const run = spawnSync(process.execPath, [scriptFile], {
+      cwd: bundleDir,
+      encoding: "utf8",
+      env: { ...process.env, GROVE_WORKER_LOG: log, NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
+    });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(NEVRAS);
+    expect(readLog(log)).toContain(workerUrl(WORKERS.import));
+  });
+});
