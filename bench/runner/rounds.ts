@@ -110,13 +110,17 @@ export function emptyTrash(): void {
   settleDisk();
 }
 
+/** How long the disk is left alone after {@link settleDisk}'s `sync`. */
+const SETTLE_MS = 2000;
+
 /**
- * Flushes the file systems (`sync`) so that the previous run's writes and the preparation's deletions are on
- * disk before the next timed run. On a VM disk mounted with `discard`, the blocks freed by deleting a root are
- * discarded when the journal commits; until then, creating directories and files (which allocates blocks) was
- * measured 5-20x slower (`mkdir` 30 µs quiet, 300-600 µs right after deleting a 7,000-entry tree), for
- * whichever contender ran next.
+ * Flushes the file systems (`sync`) and waits {@link SETTLE_MS}, so that the previous run's writes and any
+ * deletion (a preparation's `grove rm`, {@link emptyTrash}) are behind the disk before the next timed run. On
+ * this VM's disk (ext4 mounted with `discard`) creating directories and files right after deleting a
+ * 7,000-entry tree costs 10-40x more (`mkdir` 300-800 µs against 18-28 µs) for about two seconds, `sync` or
+ * not; without this wait that cost landed on whichever contender ran next.
  */
 export function settleDisk(): void {
   spawnSync("sync", { stdio: "ignore" });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
 }

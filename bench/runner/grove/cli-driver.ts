@@ -1,5 +1,6 @@
 /**
- * Drives the `grove` CLI (`node packages/cli/dist/grove.js --store DIR ...`, the bundle `npm run build` makes).
+ * Drives the `grove` CLI as users run it: the `grove` bin, `packages/cli/bin/grove.js --store DIR ...` (its first
+ * line sets the launcher's memory settings, then it runs the bundle `npm run build` makes, `dist/grove.js`).
  * @packageDocumentation
  */
 import { spawnSync } from "node:child_process";
@@ -33,11 +34,11 @@ export function missingCliCommands(repoRoot: string): string[] {
 export class CliDriver implements GroveDriver {
   readonly kind = "cli";
   readonly label = "grove CLI";
-  private readonly main: string;
+  private readonly bin: string;
 
   /** @param repoRoot - the checkout whose built CLI to run */
   constructor(repoRoot: string) {
-    this.main = cliMain(repoRoot);
+    this.bin = path.join(repoRoot, "packages", "cli", "bin", "grove.js");
   }
 
   async init(dir: string, repos: readonly GroveRepo[]): Promise<void> {
@@ -110,6 +111,6 @@ export class CliDriver implements GroveDriver {
   }
 
   private command(args: readonly string[]): CommandSpec {
-    return { command: process.execPath, args: [this.main, ...args], env: withoutProxy(defaultEnv()) };
+    return { command: this.bin, args: [...args], env: withoutProxy(defaultEnv()) };
   }
 }

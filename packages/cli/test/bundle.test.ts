@@ -80,6 +80,19 @@ describe("the bundled CLI's files", () => {
     expect(outside).toEqual([]);
   });
 
+  it("run from bin/grove.js as an executable, through its launcher line", () => {
+    const bin = path.join(repoRoot, "packages/cli/bin/grove.js");
+    expect(readFileSync(bin, "utf8").split("\n")[0]).toBe(
+      "#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=1",
+    );
+    const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      `${JSON.parse(readFileSync(path.join(repoRoot, "packages/cli/package.json"), "utf8")).version}\n`,
+    );
+  });
+
   it("are what bin/grove.js runs", () => {
     const run = spawnSync(process.execPath, [path.join(repoRoot, "packages/cli/bin/grove.js"), "--version"], {
       encoding: "utf8",
