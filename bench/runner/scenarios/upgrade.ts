@@ -12,7 +12,6 @@ import { dnfInstall, dnfUpgrade } from "../peers/dnf.js";
 import { peakRssMb, type ResultRow, rssGoal, timeFigure, timeGoal } from "../result-row.js";
 import { type Contender, clear, measureRounds, type Sample } from "../rounds.js";
 import type { ScenarioContext } from "./context.js";
-import { present } from "./present.js";
 import { dnfTarget, servedRepos } from "./repos.js";
 import { dnfSample, groveSample } from "./samples.js";
 
@@ -22,7 +21,9 @@ export async function upgrades(ctx: ScenarioContext): Promise<ResultRow[]> {
   const groveDir = path.join(ctx.workDir, "upgrade-grove");
   const dnfCache = path.join(ctx.workDir, "upgrade-dnf-cache");
   const dnfRoot = path.join(ctx.workDir, "upgrade-dnf-root");
-  const name = "up";
+  // A new root each round (see warm-assemble.ts): no deletion right before a timed run.
+  let round = 0;
+  let name = "up0";
   clear(groveDir);
   await ctx.grove.init(groveDir, servedRepos(ctx));
   const contenders: Contender[] = [
@@ -30,7 +31,7 @@ export async function upgrades(ctx: ScenarioContext): Promise<ResultRow[]> {
       key: "grove",
       prepare: async () => {
         await ctx.grove.setRepos(groveDir, servedRepos(ctx));
-        if (present(ctx.grove.rootPath(groveDir, name))) await runMeasured(ctx.grove.remove(groveDir, name));
+        name = `up${++round}`;
         await runMeasured(ctx.grove.assemble(groveDir, name, set.specs));
         await ctx.grove.setRepos(groveDir, servedRepos(ctx, true));
       },

@@ -4,6 +4,7 @@ import { GroveError, type Store } from "@grove/core/store";
 import type { RepoSet } from "@grove/repo";
 import type { ImportRpmResult } from "@grove/rpm";
 import type { GenerationPackage } from "../generations/generation-state.js";
+import { ImportSlots } from "./import-slots.js";
 import type { SolvedPackage } from "./solve-request.js";
 import { TaskLimit } from "./task-limit.js";
 
@@ -94,7 +95,9 @@ export async function fetchMissing(
   const commits = new Map<SolvedPackage, string>();
   for (const p of plan.packages) if (p.commitId !== undefined) commits.set(p.solved, p.commitId);
   const downloads = new TaskLimit(options.downloadConcurrency ?? 4);
-  const imports = new TaskLimit(options.importConcurrency ?? 2);
+  const imports = new ImportSlots(options.importConcurrency ?? 2);
+  const importSlot = <T>(handle: NonNullable<SolvedPackage["handle"]>, task: () => Promise<T>): Promise<T> =>
+    imports.run(repoSet.repoOf(handle).package(handle.index).installedSize, task);
   const controller = new AbortController();
   const count = plan.missing.length;
   const received = new Map<SolvedPackage, number>();
@@ -118,7 +121,7 @@ export async function fetchMissing(
   const streamOne = async (pkg: SolvedPackage, handle: NonNullable<SolvedPackage["handle"]>, sha256: string) => {
     const [{ streamPackage }, { importRpm }] = await loadFetchCode();
     let got = 0;
-    const result = await imports.run(() =>
+    const result = await importSlot(handle, () =>
       streamPackage(repoSet, handle, (chunks, url) => importRpm(store, chunks, { sha256, subject: url }), {
         signal: controller.signal,
         onBytes: (bytes) => {
@@ -185,7 +188,7 @@ export async function fetchMissing(
       }),
     );
     if (file === undefined) throw new TypeError(`fetchMissing: no download result for ${pkg.nevra}`);
-    const result = await imports.run(() =>
+    const result = await importSlot(handle, () =>
       importRpm(store, file.path, pkg.sha256 === undefined ? {} : { sha256: pkg.sha256 }),
     );
     return { result, source: file.path, file: file.path };

@@ -4,7 +4,7 @@ import { postableChunk } from "./worker-chunk.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
-const MAX_BYTES_IN_FLIGHT = 8 << 20;
+const MAX_BYTES_IN_FLIGHT = 2 << 20;
 
 /** One digest the worker computes: algorithm and bytes hashed before the stream (e.g. the header for SIGMD5). */
 export interface OffThreadDigestSpec {
