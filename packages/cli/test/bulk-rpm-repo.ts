@@ -19,6 +19,8 @@ export interface BulkPackage {
   count: number;
   /** Size of `DIR/big` in bytes (repeated text, so it compresses well), when there is one. */
   bigBytes?: number;
+  /** rpmbuild's `_binary_payload` (default `w3.zstdio`). */
+  payload?: string;
 }
 
 /** The content of file `index` of `pkg` (distinct per file, so each is its own store object). */
@@ -27,7 +29,7 @@ export function bulkFileContent(pkg: BulkPackage, index: number): string {
 }
 
 /**
- * Builds `packages` (noarch, version 1-1, zstd payloads) into `outDir/Packages/` and writes `outDir/repodata/`.
+ * Builds `packages` (noarch, version 1-1, zstd payloads unless a package says otherwise) into `outDir/Packages/` and writes `outDir/repodata/`.
  * @param outDir - the repository directory (created)
  * @param packages - what to build
  * @param workDir - scratch space for rpmbuild
@@ -53,7 +55,7 @@ export function buildBulkRepo(outDir: string, packages: readonly BulkPackage[], 
         "--define",
         "__os_install_post %{nil}",
         "--define",
-        "_binary_payload w3.zstdio",
+        `_binary_payload ${pkg.payload ?? "w3.zstdio"}`,
         spec,
       ],
       { encoding: "utf8", env: { ...process.env, HOME: workDir, SOURCE_DATE_EPOCH: "1735689600" } },
