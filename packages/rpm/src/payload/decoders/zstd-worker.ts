@@ -6,6 +6,12 @@ import { WorkerPool } from "../worker-pool.js";
 const MAX_CHUNKS_IN_FLIGHT = 4;
 /** Decoded bytes waiting for the consumer, at most, before the worker gets more input. */
 const MAX_QUEUED_OUTPUT = 4 << 20;
+/**
+ * Largest piece of compressed input handed to the worker at once. The worker decodes a piece whole before
+ * replying, so a piece bounds the memory of one reply: file data that compresses 50-100x (zeros, repeated
+ * text) turned a 256 KiB network chunk into 10-25 MB of output at once, a spike of the process's peak RSS.
+ */
+const MAX_INPUT_PIECE = 64 << 10;
 
 /** Messages from the worker. */
 type WorkerMessage =
@@ -135,6 +141,7 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
 
   const source = input[Symbol.asyncIterator]();
   let inputDone = false;
+  let pending: Uint8Array = new Uint8Array(0);
   try {
     for (;;) {
       while (
@@ -143,15 +150,21 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
         inFlight < MAX_CHUNKS_IN_FLIGHT &&
         queuedBytes < MAX_QUEUED_OUTPUT
       ) {
-        const next = await source.next();
-        if (next.done) {
-          inputDone = true;
-          worker.postMessage({ type: "end" });
-        } else {
-          inFlight++;
-          const message = postableChunk(next.value);
-          worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
+        if (pending.length === 0) {
+          const next = await source.next();
+          if (next.done) {
+            inputDone = true;
+            worker.postMessage({ type: "end" });
+            continue;
+          }
+          pending = next.value;
+          if (pending.length === 0) continue;
         }
+        const piece = pending.subarray(0, MAX_INPUT_PIECE);
+        pending = pending.subarray(piece.length);
+        inFlight++;
+        const message = postableChunk(piece);
+        worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
       }
       const chunk = ready.shift();
       if (chunk !== undefined) {
