@@ -4,8 +4,7 @@
  * the version) and `/etc/NAME.conf` (`%config(noreplace)`).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { buildRepoFromSpecs } from "./rpm-repo-builder.js";
 
 /** One package to build. */
 export interface TinyPackage {
@@ -40,35 +39,15 @@ export function tinyDataContent(pkg: TinyPackage): string {
  * @returns the repository directory
  */
 export function buildTinyRepo(outDir: string, packages: readonly TinyPackage[], workDir: string): string {
-  const pkgDir = path.join(outDir, "Packages");
-  mkdirSync(pkgDir, { recursive: true });
-  for (const pkg of packages) {
-    const top = path.join(workDir, `rpmbuild-${pkg.name}-${pkg.version}-${pkg.release ?? "1"}`);
-    mkdirSync(path.join(top, "SPECS"), { recursive: true });
-    const spec = path.join(top, "SPECS", `${pkg.name}.spec`);
-    writeFileSync(spec, specText(pkg));
-    const result = spawnSync(
-      "rpmbuild",
-      [
-        "-bb",
-        "--quiet",
-        "--define",
-        `_topdir ${top}`,
-        "--define",
-        "_build_id_links none",
-        "--define",
-        "__os_install_post %{nil}",
-        spec,
-      ],
-      { encoding: "utf8", env: { ...process.env, HOME: workDir, SOURCE_DATE_EPOCH: "1735689600" } },
-    );
-    if (result.status !== 0) throw new Error(`rpmbuild ${pkg.name} failed: ${result.stderr}`);
-    const rpmDir = path.join(top, "RPMS", "noarch");
-    for (const file of readdirSync(rpmDir)) renameSync(path.join(rpmDir, file), path.join(pkgDir, file));
-  }
-  const repo = spawnSync("createrepo_c", ["--quiet", "--no-database", outDir], { encoding: "utf8" });
-  if (repo.status !== 0) throw new Error(`createrepo_c failed: ${repo.stderr}`);
-  return outDir;
+  return buildRepoFromSpecs(
+    outDir,
+    packages.map((pkg) => ({
+      key: `${pkg.name}-${pkg.version}-${pkg.release ?? "1"}`,
+      name: pkg.name,
+      spec: specText(pkg),
+    })),
+    workDir,
+  );
 }
 
 function specText(pkg: TinyPackage): string {

@@ -2,9 +2,7 @@
  * A repository of packages with many files, built with the real tools (`rpmbuild -bb`, `createrepo_c`):
  * big enough that `grove assemble` writes the root on two threads and `grove fsck` hashes on its worker pool.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { buildRepoFromSpecs } from "../../../test/helpers/rpm-repo-builder.js";
 
 /**
  * One package of {@link buildBulkRepo}: `count` files `DIR/0 .. DIR/<count-1>`, each with its own content, and
@@ -36,37 +34,16 @@ export function bulkFileContent(pkg: BulkPackage, index: number): string {
  * @returns the repository directory
  */
 export function buildBulkRepo(outDir: string, packages: readonly BulkPackage[], workDir: string): string {
-  const pkgDir = path.join(outDir, "Packages");
-  mkdirSync(pkgDir, { recursive: true });
-  for (const pkg of packages) {
-    const top = path.join(workDir, `rpmbuild-${pkg.name}`);
-    mkdirSync(path.join(top, "SPECS"), { recursive: true });
-    const spec = path.join(top, "SPECS", `${pkg.name}.spec`);
-    writeFileSync(spec, specText(pkg));
-    const result = spawnSync(
-      "rpmbuild",
-      [
-        "-bb",
-        "--quiet",
-        "--define",
-        `_topdir ${top}`,
-        "--define",
-        "_build_id_links none",
-        "--define",
-        "__os_install_post %{nil}",
-        "--define",
-        `_binary_payload ${pkg.payload ?? "w3.zstdio"}`,
-        spec,
-      ],
-      { encoding: "utf8", env: { ...process.env, HOME: workDir, SOURCE_DATE_EPOCH: "1735689600" } },
-    );
-    if (result.status !== 0) throw new Error(`rpmbuild ${pkg.name} failed: ${result.stderr}`);
-    const rpmDir = path.join(top, "RPMS", "noarch");
-    for (const file of readdirSync(rpmDir)) renameSync(path.join(rpmDir, file), path.join(pkgDir, file));
-  }
-  const repo = spawnSync("createrepo_c", ["--quiet", "--no-database", outDir], { encoding: "utf8" });
-  if (repo.status !== 0) throw new Error(`createrepo_c failed: ${repo.stderr}`);
-  return outDir;
+  return buildRepoFromSpecs(
+    outDir,
+    packages.map((pkg) => ({
+      key: pkg.name,
+      name: pkg.name,
+      spec: specText(pkg),
+      defines: { _binary_payload: pkg.payload ?? "w3.zstdio" },
+    })),
+    workDir,
+  );
 }
 
 function specText(pkg: BulkPackage): string {
