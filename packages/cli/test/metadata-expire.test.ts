@@ -11,23 +11,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticHttp, serveStatic } from "../../../test/helpers/static-http.js";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { loadRecorderImport } from "./load-recorder.js";
 import { type CliRun, cliMain, repoRoot } from "./run-cli.js";
 
 const skip = tinyRepoUnavailable();
 if (skip !== undefined && process.env.CI) throw new Error(`metadata-expire.test.ts cannot run: ${skip}`);
 if (skip !== undefined) console.warn(`metadata-expire.test.ts skipped: ${skip}`);
-
-/** A module hook (run in the loader thread) appending every loaded URL to `$GROVE_LOAD_LOG`. */
-const HOOKS = `import { appendFileSync } from "node:fs";
-export async function load(url, context, next) {
-  appendFileSync(process.env.GROVE_LOAD_LOG, url + "\\n");
-  return next(url, context);
-}`;
-/** Registers the hook, and at exit appends node's own loaded built-in modules (undici among them, once used). */
-const PRELOAD = `import { register } from "node:module";
-import { appendFileSync } from "node:fs";
-register("data:text/javascript,${encodeURIComponent(HOOKS)}");
-process.on("exit", () => appendFileSync(process.env.GROVE_BUILTIN_LOG, process.moduleLoadList.join("\\n") + "\\n"));`;
 
 /**
  * The grove modules (as `pkg/path.js`, from `packages/PKG/dist/PATH`) a loaded URL holds: itself, or
@@ -83,19 +72,15 @@ describe.skipIf(skip !== undefined)("metadata_expire and --refresh in the CLI", 
     const id = Math.random().toString(36).slice(2);
     const loadLog = path.join(work, `load-${id}.log`);
     const builtinLog = path.join(work, `builtin-${id}.log`);
-    const child = spawn(
-      process.execPath,
-      ["--import", `data:text/javascript,${encodeURIComponent(PRELOAD)}`, cliMain, ...args],
-      {
-        env: {
-          ...process.env,
-          GROVE_DEBUG: "",
-          GROVE_STORE: store,
-          GROVE_LOAD_LOG: loadLog,
-          GROVE_BUILTIN_LOG: builtinLog,
-        },
+    const child = spawn(process.execPath, ["--import", loadRecorderImport({ builtins: true }), cliMain, ...args], {
+      env: {
+        ...process.env,
+        GROVE_DEBUG: "",
+        GROVE_STORE: store,
+        GROVE_LOAD_LOG: loadLog,
+        GROVE_BUILTIN_LOG: builtinLog,
       },
-    );
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -6,29 +6,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
 import { bundleDir, bundleModules, groveModuleName, readLog, writeRecordingPreload } from "./bundle-helpers.js";
+import { loadRecorderImport } from "./load-recorder.js";
 import { repoRoot, runCli } from "./run-cli.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "grove-modules-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A module-resolution hook (run in the loader thread) that appends every loaded URL to `$GROVE_LOAD_LOG`. */
-const HOOKS = `import { appendFileSync } from "node:fs";
-export async function load(url, context, next) {
-  appendFileSync(process.env.GROVE_LOAD_LOG, url + "\\n");
-  return next(url, context);
-}`;
-const REGISTER = `import { register } from "node:module";
-register("data:text/javascript,${encodeURIComponent(HOOKS)}");`;
-
 /** The grove `dist/` files (as `pkg/path.js`) that importing `specifiers` in a fresh node loads. */
 function loadedGroveFiles(specifiers: readonly string[]): string[] {
   const log = path.join(work, `load-${Math.random().toString(36).slice(2)}.log`);
   const script = specifiers.map((s) => `await import(${JSON.stringify(s)});`).join("\n");
-  const run = spawnSync(
-    process.execPath,
-    ["--import", `data:text/javascript,${encodeURIComponent(REGISTER)}`, "--input-type=module", "-e", script],
-    { cwd: path.join(repoRoot, "packages/cli"), env: { ...process.env, GROVE_LOAD_LOG: log }, encoding: "utf8" },
-  );
+  const run = spawnSync(process.execPath, ["--import", loadRecorderImport(), "--input-type=module", "-e", script], {
+    cwd: path.join(repoRoot, "packages/cli"),
+    env: { ...process.env, GROVE_LOAD_LOG: log },
+    encoding: "utf8",
+  });
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
   return readFileSync(log, "utf8")
