@@ -5,8 +5,7 @@
  */
 import { GroveError, isGroveError } from "@grove/core/store";
 import type { Database } from "sql.js";
-import { indexInserter } from "./index-inserter.js";
-import { indexRows } from "./index-rows.js";
+import { insertHeaders } from "./insert-headers.js";
 import { INDEX_TABLES } from "./schema.js";
 import { loadSqlJs } from "./sqlite.js";
 import { installedHeaders, type RpmdbPackage, type RpmdbStats, sqlite, type WriteRpmdbOptions } from "./write-rpmdb.js";
@@ -63,27 +62,11 @@ export async function updateRpmdb(
       db.run("PRAGMA synchronous = OFF");
       db.run("BEGIN");
       removePackages(db, change.remove);
-      const insertPackage = db.prepare("INSERT INTO 'Packages' VALUES(?, ?)");
-      try {
-        for (const { blob } of headers) {
-          insertPackage.run([null, blob]);
-          added.push(Number(db.exec("SELECT last_insert_rowid()")[0]?.values[0]?.[0]));
-        }
-      } finally {
-        insertPackage.free();
-      }
-      for (const t of INDEX_TABLES) {
-        const inserter = indexInserter(db, t);
-        try {
-          headers.forEach(({ header }, i) => {
-            const hnum = added[i] as number;
-            indexRows(header, t, (key, idx) => inserter.add(key, hnum, idx));
-          });
-        } finally {
-          inserter.finish();
-        }
-        indexRowCount += inserter.rows;
-      }
+      const inserted = insertHeaders(db, headers, () =>
+        Number(db.exec("SELECT last_insert_rowid()")[0]?.values[0]?.[0]),
+      );
+      added.push(...inserted.hnums);
+      indexRowCount = inserted.indexRows;
       db.run("COMMIT");
       packages = Number(db.exec("SELECT count(*) FROM 'Packages'")[0]?.values[0]?.[0]);
     });

@@ -5,8 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { GroveError, isGroveError } from "@grove/core/store";
-import { indexInserter } from "./index-inserter.js";
-import { indexRows } from "./index-rows.js";
+import { insertHeaders } from "./insert-headers.js";
 import { buildInstalledHeader, type InstalledHeader } from "./installed-header.js";
 import { CREATE_PACKAGES_SQL, createIndexSql, createIndexTableSql, INDEX_TABLES } from "./schema.js";
 import { loadSqlJs } from "./sqlite.js";
@@ -92,26 +91,7 @@ export async function buildRpmdb(
       db.run("BEGIN");
       db.run(CREATE_PACKAGES_SQL);
       for (const t of INDEX_TABLES) db.run(createIndexTableSql(t));
-      const insertPackage = db.prepare("INSERT INTO 'Packages' VALUES(?, ?)");
-      try {
-        // hnum NULL: SQLite assigns 1..n and keeps sqlite_sequence, as for rpm.
-        for (const { blob } of headers) insertPackage.run([null, blob]);
-      } finally {
-        insertPackage.free();
-      }
-      // Table by table; rows within a table come in rpm's order (by hnum, then tag value order).
-      for (const t of INDEX_TABLES) {
-        const inserter = indexInserter(db, t);
-        try {
-          headers.forEach(({ header }, i) => {
-            const hnum = i + 1;
-            indexRows(header, t, (key, idx) => inserter.add(key, hnum, idx));
-          });
-        } finally {
-          inserter.finish();
-        }
-        indexRowCount += inserter.rows;
-      }
+      indexRowCount = insertHeaders(db, headers, (i) => i + 1).indexRows;
       // rpm creates the SQL indexes before inserting; building them afterwards is faster and gives the same indexes.
       for (const t of INDEX_TABLES) for (const sql of createIndexSql(t)) db.run(sql);
       db.run("COMMIT");
