@@ -1,6 +1,6 @@
 /** WorkerPool: workers whose job ended cleanly are reused, at most two are kept idle, a dead idle one is dropped. */
 import { describe, expect, it } from "vitest";
-import { releaseIdlePayloadWorkers, WorkerPool } from "../src/payload/worker-pool.js";
+import { evalWorkerProgram, releaseIdlePayloadWorkers, WorkerPool } from "../src/payload/worker-pool.js";
 
 const ECHO = `require("node:worker_threads").parentPort.on("message", (m) => {
   if (m === "die") process.exit(3);
@@ -69,6 +69,21 @@ describe("WorkerPool", () => {
     const newSpace = (await ask(worker, "?")) as number;
     expect(worker.resourceLimits?.maxYoungGenerationSizeMb).toBe(2);
     expect(newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
+    pool.give(worker);
+    pool.closeIdle();
+  });
+
+  it("builds eval programs that get V8's full garbage collection as `collect`", async () => {
+    const program = evalWorkerProgram((collect) => {
+      const { parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
+      parentPort?.on("message", () => {
+        collect();
+        parentPort.postMessage(`${typeof collect} ${String(collect).includes("[native code]")}`);
+      });
+    });
+    const pool = new WorkerPool(program);
+    const worker = pool.take();
+    expect(await ask(worker, "gc")).toBe("function true");
     pool.give(worker);
     pool.closeIdle();
   });

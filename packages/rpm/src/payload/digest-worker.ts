@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { DigestAlgorithm } from "../types.js";
 import { postableChunk } from "./worker-chunk.js";
-import { WorkerPool } from "./worker-pool.js";
+import { evalWorkerProgram, WorkerPool } from "./worker-pool.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
 const MAX_BYTES_IN_FLIGHT = 2 << 20;
@@ -18,22 +18,12 @@ type WorkerMessage =
   | { type: "error"; message: string };
 
 /** The worker's program (an `eval` worker: self-contained, see zstd-worker.ts); one job per `start` ... `end`. */
-function digestWorkerMain(): void {
+function digestWorkerMain(collect: () => void): void {
   const { parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
   const { createHash } = require("node:crypto") as typeof import("node:crypto");
   type Hash = ReturnType<typeof createHash>;
   type Spec = { algorithm: string; prefix?: Uint8Array };
   const port = parentPort as NonNullable<typeof parentPort>;
-  // An idle worker never collects garbage: the last payload's chunks (shared memory, or transferred
-  // buffers) would stay alive until its next job. A full collection once a job has ended frees them.
-  const collect = (() => {
-    try {
-      (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
-      return (require("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
-    } catch {
-      return () => undefined;
-    }
-  })();
   let hashes: Hash[] = [];
   port.on(
     "message",
@@ -61,7 +51,7 @@ function digestWorkerMain(): void {
 }
 
 /** The digest workers, reused from payload to payload. */
-const digestWorkers = new WorkerPool(`(${digestWorkerMain.toString()})()`);
+const digestWorkers = new WorkerPool(evalWorkerProgram(digestWorkerMain));
 
 /**
  * Several digests of one byte stream, computed on a worker thread so that the hashing overlaps with the main

@@ -10,6 +10,27 @@ const MAX_IDLE_WORKERS = 2;
  */
 const WORKER_YOUNG_GENERATION_MB = 2;
 
+/**
+ * The source of an `eval` worker running `main` (a self-contained function: it is serialized with
+ * `Function#toString`, so it may use only `require` and its own body). `main` gets `collect`, which runs a full
+ * garbage collection: an idle worker never collects garbage, so the last job's chunks (shared memory, or
+ * transferred buffers) would stay alive until its next job; collecting once a job has ended frees them.
+ * @param main - the worker's program
+ */
+export function evalWorkerProgram(main: (collect: () => void) => void): string {
+  return `(${main.toString()})((${fullCollection.toString()})())`;
+}
+
+/** In the worker: a function running a full collection (`gc`, exposed at run time), or a no-op if that fails. */
+function fullCollection(): () => void {
+  try {
+    (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
+    return (require("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
+  } catch {
+    return () => undefined;
+  }
+}
+
 /** Every pool of this module (a program each), for {@link releaseIdlePayloadWorkers}. */
 const pools = new Set<WorkerPool>();
 

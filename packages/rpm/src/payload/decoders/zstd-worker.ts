@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { postableChunk } from "../worker-chunk.js";
-import { WorkerPool } from "../worker-pool.js";
+import { evalWorkerProgram, WorkerPool } from "../worker-pool.js";
 
 /** Compressed chunks handed to the worker but not yet decoded, at most. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
@@ -23,7 +23,7 @@ type WorkerMessage =
  * The worker's program. It runs as an `eval` worker (so it works the same from `src` under a test runner and
  * from `dist`); it must not reference anything outside its body. `workerData.bindingPath` is zstd-napi's binding.
  */
-function zstdWorkerMain(): void {
+function zstdWorkerMain(collect: () => void): void {
   const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
   type Context = {
     decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
@@ -31,16 +31,6 @@ function zstdWorkerMain(): void {
   };
   const binding = require((workerData as { bindingPath: string }).bindingPath) as { DCtx: new () => Context };
   const port = parentPort as NonNullable<typeof parentPort>;
-  // An idle worker never collects garbage: the last payload's chunks (shared memory, or transferred
-  // buffers) would stay alive until its next job. A full collection once a job has ended frees them.
-  const collect = (() => {
-    try {
-      (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
-      return (require("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
-    } catch {
-      return () => undefined;
-    }
-  })();
 
   // One context for the worker's life, reset per payload: a new one per payload would allocate (and leave
   // for the garbage collector) its window buffers each time.
@@ -88,7 +78,7 @@ function zstdWorkerMain(): void {
   });
 }
 
-const WORKER_SOURCE = `(${zstdWorkerMain.toString()})()`;
+const WORKER_SOURCE = evalWorkerProgram(zstdWorkerMain);
 
 /** The zstd workers, reused from payload to payload (created with the binding's path on first use). */
 let zstdWorkers: WorkerPool | undefined;
