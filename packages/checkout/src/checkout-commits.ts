@@ -130,7 +130,7 @@ export async function checkoutCommitsParallel(
 }
 
 /** A planned checkout, ready to write. */
-interface PlannedCheckout {
+export interface PlannedCheckout {
   started: number;
   planned: number;
   root: string;
@@ -139,7 +139,11 @@ interface PlannedCheckout {
   writeOptions: WriteTreeOptions;
 }
 
-function planCheckout(
+/**
+ * Merges the commits and lays the tree out (no file-system writes): the part of a checkout a cached
+ * recipe saves.
+ */
+export function planCheckout(
   store: Pick<Store, "dir">,
   commits: readonly CheckoutCommit[],
   dest: string,
@@ -175,26 +179,36 @@ function planCheckout(
 }
 
 /** Removes a partial tree (not somebody else's existing directory) and returns the error to throw. */
-function cleanUp(root: string, err: unknown): unknown {
+export function cleanUp(root: string, err: unknown): unknown {
   if (!(isGroveError(err) && err.code === "CHECKOUT_DEST_EXISTS")) removeTree(root);
   return err;
 }
 
-function finishCheckout(planned: PlannedCheckout, written: WriteTreeResult): CheckoutResult {
-  const { root, plan, layout, started } = planned;
-  const done = performance.now();
+/** The manifest of a just-written tree: owners resolved through its own `/etc/passwd` and `/etc/group`. */
+export function manifestOf(planned: PlannedCheckout): ManifestRecord[] {
+  const { root, layout } = planned;
   const etc = existsSync(`${root}/etc/passwd`) ? `${root}/etc` : `${root}/usr/etc`;
-  const manifest = buildManifest(layout, readIdTable(`${etc}/passwd`), readIdTable(`${etc}/group`));
+  return buildManifest(layout, readIdTable(`${etc}/passwd`), readIdTable(`${etc}/group`));
+}
+
+/** Plan counters of a checkout. */
+export function planCounters(
+  plan: PlannedCheckout["plan"],
+): Pick<CheckoutStats, "entries" | "paths" | "shared" | "ghosts"> {
   let ghosts = 0;
   for (const p of plan.entries.values()) if (isGhost(p.entry)) ghosts++;
+  return { entries: plan.entriesSeen, paths: plan.entries.size, shared: plan.shared, ghosts };
+}
+
+function finishCheckout(planned: PlannedCheckout, written: WriteTreeResult): CheckoutResult {
+  const { root, plan, started } = planned;
+  const done = performance.now();
+  const manifest = manifestOf(planned);
   return {
     dest: root,
     stats: {
       ...written.stats,
-      entries: plan.entriesSeen,
-      paths: plan.entries.size,
-      shared: plan.shared,
-      ghosts,
+      ...planCounters(plan),
       planMs: planned.planned - started,
       writeMs: done - planned.planned,
       elapsedMs: performance.now() - started,

@@ -5,7 +5,7 @@
  * modes; errors met in the worker thread surface as the very errors the serial writer throws.
  * Also the shared symlink pool: symlinks are hard links to pooled ones, and a damaged pool entry is repaired.
  */
-import { lstatSync, mkdtempSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
+import { lstatSync, mkdtempSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Entry, initStore, isGroveError, type Store } from "@grove/core";
@@ -22,7 +22,7 @@ import type { PlannedEntry } from "../src/types.js";
 import { removeTree } from "../src/write/remove-tree.js";
 import { splitLayout } from "../src/write/split-layout.js";
 import { prestartTreeWriter, releaseTreeWriter } from "../src/write/tree-writer-thread.js";
-import { writeTree, writeTreeParallel } from "../src/write/write-tree.js";
+import { executeTreeWrite, planTreeWrite, writeTree, writeTreeParallel } from "../src/write/write-tree.js";
 import { objectInodes, readTree, type TreeNode } from "./helpers/checkout-tree.js";
 
 describe("the parallel tree writer on the apache2 corpus", () => {
@@ -241,6 +241,22 @@ describe("the parallel tree writer with ISO-8859-1 names", () => {
       expect([...got]).toEqual([...want]);
       expect(want.get("caf\u00e9/d0\u00e9/l0")).toEqual({ type: "symlink", mode: 0o777, target: "../t\u00e90" });
       expect(want.get("caf\u00e9/d0\u00e9")?.mode).toBe(0o555);
+
+      // The same plan as JSON (what a checkout recipe keeps), the second half read by the thread from a file.
+      const plan = JSON.parse(JSON.stringify(planTreeWrite(layout, { parallel: true, parallelMinCost: 1 })));
+      const file = path.join(work, "plan.json");
+      writeFileSync(
+        file,
+        `${JSON.stringify({ head: true })}\n${JSON.stringify(plan.parts[0])}\n${JSON.stringify(plan.parts[1])}\n`,
+      );
+      const fromFile = await executeTreeWrite(
+        { dirs: plan.dirs, spine: plan.spine, parts: [plan.parts[0], undefined] },
+        { storeDir, dest: path.join(work, "from-file") },
+        (ctx) => ({ ctx, partAt: { file, line: 2 } }),
+      );
+      expect(fromFile.threads).toBe(2);
+      expect(fromFile.stats).toEqual(serial.stats);
+      expect([...readTree(path.join(work, "from-file"))]).toEqual([...want]);
     } finally {
       removeTree(work);
     }

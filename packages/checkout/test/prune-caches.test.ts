@@ -1,6 +1,7 @@
 /**
- * `collectGarbage` prunes the caches after the store's gc: a cached rpmdb stays while the store still holds every
- * package of its set and goes with them; a symlink-pool entry stays while a root hard-links it.
+ * `collectGarbage` prunes the caches after the store's gc: a cached rpmdb and a checkout recipe stay while the
+ * store still holds every package of their set and go with them; a symlink-pool entry stays while a root
+ * hard-links it.
  */
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,22 +43,30 @@ describe.skipIf(skip !== undefined)("gc prunes the caches", () => {
     return existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => n.endsWith(".rpmdb.gz")) : [];
   };
 
-  it("keeps a removed root's rpmdb while its packages are stored, and drops it with them", async () => {
+  const recipes = () => {
+    const cacheDir = path.join(dir, "cache", "checkouts");
+    return existsSync(cacheDir) ? readdirSync(cacheDir) : [];
+  };
+
+  it("keeps a removed root's rpmdb and checkout recipe while its packages are stored, and drops them with them", async () => {
     await assemble(dir, "web", ["app"], { weakDeps: false });
     await removeRoot(await openGroveDir(dir), "web");
     expect(rpmdbCache()).toHaveLength(1);
+    expect(recipes()).toHaveLength(1);
 
-    // A gc that keeps the packages (they are younger than the grace period) keeps the cached rpmdb.
+    // A gc that keeps the packages (they are younger than the grace period) keeps the cached rpmdb and recipe.
     const kept = await collectGarbage(dir);
     expect(kept.packageRefsRemoved).toBe(0);
-    expect(kept.caches.rpmdbs).toBe(0);
+    expect(kept.caches).toMatchObject({ rpmdbs: 0, recipes: 0 });
     expect(rpmdbCache()).toHaveLength(1);
+    expect(recipes()).toHaveLength(1);
 
-    // No root uses the packages and no grace: they go, and the rpmdb of their set with them.
+    // No root uses the packages and no grace: they go, and the rpmdb and recipe of their set with them.
     const dropped = await collectGarbage(dir, { packageGraceMs: 0 });
     expect(dropped.packageRefsRemoved).toBe(2);
-    expect(dropped.caches.rpmdbs).toBe(1);
+    expect(dropped.caches).toMatchObject({ rpmdbs: 1, recipes: 1 });
     expect(rpmdbCache()).toEqual([]);
+    expect(recipes()).toEqual([]);
   });
 
   it("removes pool symlinks no root links and keeps the others", async () => {

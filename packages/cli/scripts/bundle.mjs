@@ -36,17 +36,20 @@ const COLD = [
 ];
 
 /**
- * Where the other library modules go, first match wins: three chunks, so that a warm run loads a handful of
+ * Where the other library modules go, first match wins: four chunks, so that a warm run loads a handful of
  * files (`packages/cli/test/module-loading.test.ts` checks how many).
+ * - `tree-writer`: starting the tree writer's thread (`main` does it first thing for `assemble`);
  * - `store`: the content store (@grove/core), which every command loads;
  * - `roots`: what a no-op `grove upgrade` needs: root generations, repository configuration and cache;
  * - `assemble`: the solver, RPM headers and versions, planning and writing trees, the rpmdb.
  */
 const GROUPS = [
+  // Alone, so that `main` can start the writer thread before loading anything else.
+  ["tree-writer", /\/checkout\/dist\/write\/tree-writer-thread\.js$/],
   ["store", /\/core\/dist\//],
   [
     "roots",
-    /\/checkout\/dist\/(generations\/(?!assemble-root|merge-generation)|write\/remove-tree\.js|assemble\/(current-generation|grove-dir|grove-repos|root-request|up-to-date-note|upgrade)\.js)/,
+    /\/checkout\/dist\/(generations\/(?!assemble-root|merge-generation|checkout-package-set)|write\/remove-tree\.js|assemble\/(current-generation|grove-dir|grove-repos|root-request|up-to-date-note|upgrade)\.js)/,
   ],
   ["roots", /\/repo\/dist\/(?!solver\/)|\/node_modules\/(saxes|xmlchars)\//],
   ["assemble", /\/(checkout|rpm)\/dist\/|\/repo\/dist\/solver\//],

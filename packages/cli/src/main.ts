@@ -3,6 +3,7 @@
  * The `grove` executable: runs the CLI on the process arguments and sets the exit code.
  * @packageDocumentation
  */
+import "./start-tree-writer.js";
 import { runGrove } from "./run.js";
 
 // `grove inspect x.rpm --json | head` closes the pipe early: that is not an error.

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Store } from "@grove/core";
+import { recipeCacheDir, recipeCommits } from "../recipe/checkout-recipe.js";
 import { readCachedRpmdb, rpmdbCacheDir } from "../root-rpmdb-cache.js";
 
 /** What {@link pruneCaches} removed. */
@@ -9,12 +10,15 @@ export interface PrunedCaches {
   rpmdbs: number;
   /** Symlink-pool entries (`cache/symlinks/<sha256>`) no root links any more (link count 1). */
   symlinks: number;
+  /** Checkout recipes (`cache/checkouts/<key>.json`) naming a commit the store no longer holds, or unreadable. */
+  recipes: number;
 }
 
 /**
  * Removes cache entries that serve nothing any more; run by `collectGarbage` after the store's gc.
  * - A cached rpmdb is kept while every package of its set is still in the store (by its sha256 in the
  *   source index): then a root of that set can be assembled without a download and copies it.
+ * - A checkout recipe is kept while the store holds every commit it names.
  * - A symlink-pool entry is kept while some root hard-links it. An `assemble` running meanwhile that
  *   loses an entry falls back to creating its symlink directly (see `SymlinkPool`), so this is safe
  *   without a lock.
@@ -22,7 +26,30 @@ export interface PrunedCaches {
  * @param store - the grove directory's store
  */
 export async function pruneCaches(store: Store): Promise<PrunedCaches> {
-  return { rpmdbs: await pruneRpmdbCache(store), symlinks: pruneSymlinkPool(store.dir) };
+  return {
+    rpmdbs: await pruneRpmdbCache(store),
+    symlinks: pruneSymlinkPool(store.dir),
+    recipes: await pruneRecipes(store),
+  };
+}
+
+async function pruneRecipes(store: Store): Promise<number> {
+  const dir = recipeCacheDir(store.dir);
+  let removed = 0;
+  for (const name of listDir(dir)) {
+    const file = path.join(dir, name);
+    const commits = name.endsWith(".json") ? recipeCommits(file) : undefined;
+    if (commits !== undefined && (await allCommitsStored(store, commits))) continue;
+    if (removeFile(file)) removed++;
+  }
+  return removed;
+}
+
+async function allCommitsStored(store: Store, commits: readonly string[]): Promise<boolean> {
+  for (const id of commits) {
+    if (!/^[0-9a-f]{64}$/.test(id) || !(await store.hasCommit(id).catch(() => false))) return false;
+  }
+  return true;
 }
 
 async function pruneRpmdbCache(store: Store): Promise<number> {

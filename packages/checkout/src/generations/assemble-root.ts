@@ -1,14 +1,14 @@
 import { mkdirSync, renameSync } from "node:fs";
 import { GroveError, type JsonValue, type Store } from "@grove/core/store";
-import { type CheckoutStats, checkoutCommitsParallel } from "../checkout-commits.js";
+import type { CheckoutStats } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
 import { depthOf } from "../plan/tree-path.js";
 import { installRootRpmdb, type RootRpmdbResult, rootRpmdbRecord } from "../root-rpmdb.js";
-import { readCommitsForCheckout } from "../store/read-commits.js";
 import type { CheckoutWarning, DirMode, ManifestRecord } from "../types.js";
 import { applyDirModes } from "../write/dir-modes.js";
 import { removeTree } from "../write/remove-tree.js";
 import { pointRootAt } from "./activate.js";
+import { checkoutPackageSet } from "./checkout-package-set.js";
 import {
   type GenerationPackage,
   type GenerationState,
@@ -25,7 +25,7 @@ import {
   rootLayout,
   stateFile,
 } from "./grove-layout.js";
-import { areaDefaults, type GenerationMerge, mergeFromGeneration, toCheckoutCommits } from "./merge-generation.js";
+import { type GenerationMerge, mergeFromGeneration } from "./merge-generation.js";
 import { cleanLeftovers } from "./remove-generation.js";
 import { withRootLock } from "./root-lock.js";
 import { scanRoot } from "./scan-root.js";
@@ -74,6 +74,11 @@ export interface AssembleResult {
   rootCommit: string;
   /** Checkout counters and timings. */
   stats: CheckoutStats;
+  /**
+   * `"hit"` when the tree was written from the cached checkout recipe of this package set (an earlier root
+   * of the same packages planned it), `"stored"` when it was planned now and the recipe kept.
+   */
+  recipe: "hit" | "stored";
   /** Checkout decisions worth telling. */
   warnings: CheckoutWarning[];
   /** Metadata not applied on disk (also in `state/roots/NAME/G.manifest.json`). */
@@ -130,22 +135,17 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
       let recorded = false;
       try {
         enter("checkout");
-        const commits = toCheckoutCommits(
-          readCommitsForCheckout(
-            store,
-            packages.map((p) => p.commitId),
-          ),
-          packages,
+        const checkout = await checkoutPackageSet(
+          store,
+          packages.map((p) => ({ commitId: p.commitId, label: p.nevra })),
+          building,
+          { copyAll: options.copyAll ?? false },
         );
-        const checkout = await checkoutCommitsParallel(store, commits, building, {
-          applyDirModes: false,
-          copyAll: options.copyAll ?? false,
-        });
         let merge: GenerationMerge | undefined;
         const dirModes: DirMode[] = [...checkout.dirModes];
         if (previous !== undefined && (options.mergeFrom ?? "current") === "current") {
           enter("merge");
-          merge = mergeFromGeneration(store, layout, previous, checkout, building);
+          merge = mergeFromGeneration(store, layout, previous, checkout.defaults, building);
           dirModes.push(...merge.etc.dirModes, ...merge.var.dirModes);
         }
         let rpmdb: RootRpmdbResult | undefined;
@@ -178,7 +178,7 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
         };
         recorded = true;
         writeJsonAtomic(manifestFile(layout, generation), checkout.manifest);
-        writeJsonAtomic(defaultsFile(layout, generation), areaDefaults(checkout.entries));
+        writeJsonAtomic(defaultsFile(layout, generation), checkout.defaults);
         writeJsonAtomic(stateFile(layout, generation), state);
         await store.setRef(generationRef(layout.name, generation), rootCommit);
 
@@ -196,6 +196,7 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
           packages,
           rootCommit,
           stats: checkout.stats,
+          recipe: checkout.recipe,
           warnings: checkout.warnings,
           manifest: checkout.manifest,
           merge,

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { Entry, Store } from "@grove/core";
-import type { CheckoutResult } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
 import { buildCheckoutPlan } from "../plan/build-plan.js";
 import { assertSafeEntry } from "../plan/entry-checks.js";
@@ -33,17 +32,16 @@ export function toCheckoutCommits(
   return commits.map((commit, i) => ({ id: packages[i]!.commitId, commit, label: packages[i]!.nevra }));
 }
 
-/** Merges `/etc` and `/var` of generation `previous` into the tree being built. */
+/** Merges `/etc` and `/var` of generation `previous` into the tree being built, whose package defaults (`areaDefaults`) are `newDefaults`. */
 export function mergeFromGeneration(
   store: Store,
   layout: RootLayout,
   previous: number,
-  checkout: CheckoutResult,
+  newDefaults: Record<string, Entry>,
   building: string,
 ): GenerationMerge {
   const oldDefaults =
     readAreaDefaults(defaultsFile(layout, previous)) ?? oldDefaultsFromCommits(store, layout, previous);
-  const newDefaults = areaDefaults(checkout.entries);
   const reports = MERGED_AREAS.map((area) =>
     mergeArea({
       area,

@@ -5,32 +5,37 @@
  * @packageDocumentation
  */
 import { parentPort } from "node:worker_threads";
-import { type DirOp, type NodeOp, runWriteOps, type WriteOpsContext } from "./write-ops.js";
+import { emptyNodeStats, runWriteOps, type WriteOpsContext, type WriteOpsResult } from "./write-ops.js";
+import { readWritePartLine } from "./write-part-json.js";
+import type { WritePart } from "./write-tree.js";
 
-/** One job for the writer thread. */
-export interface WriterJob {
-  /** Directories to create, parents first. */
-  dirs: DirOp[];
-  /** Nodes to create. */
-  nodes: NodeOp[];
-  /** Root, copy mode, symlink pool. */
-  ctx: WriteOpsContext;
-}
+/** One job for the writer thread: a part of a tree, given or to read from a line of a file. */
+export type WriterJob =
+  | {
+      /** Root, store objects, copy mode, symlink pool. */
+      ctx: WriteOpsContext;
+      /** The directories and nodes to write. */
+      part: WritePart;
+    }
+  | {
+      /** Root, store objects, copy mode, symlink pool. */
+      ctx: WriteOpsContext;
+      /** Where the part is: a JSON line of a file (a cached checkout recipe). */
+      partAt: { file: string; line: number };
+    };
 
 parentPort?.on("message", (job: WriterJob) => {
-  // Buffers arrive as plain Uint8Arrays: make them Buffers again (the symlink pool compares bytes).
-  for (const d of job.dirs) d.target = asBuffer(d.target);
-  for (const n of job.nodes) {
-    n.target = asBuffer(n.target);
-    if (n.linkTo !== undefined) n.linkTo = asBuffer(n.linkTo);
+  let result: WriteOpsResult;
+  try {
+    const part = "part" in job ? job.part : readWritePartLine(job.partAt.file, job.partAt.line);
+    result = runWriteOps(part.dirs, part.nodes, job.ctx);
+  } catch (err) {
+    result = {
+      stats: emptyNodeStats(),
+      warnings: [],
+      failure: { kind: "error", index: -1, message: (err as Error)?.message ?? String(err) },
+    };
   }
-  const result = runWriteOps(job.dirs, job.nodes, job.ctx);
   if (result.failure?.kind === "error") delete result.failure.error;
   parentPort?.postMessage(result);
 });
-
-function asBuffer(value: string | Uint8Array): string | Buffer {
-  return typeof value === "string" || Buffer.isBuffer(value)
-    ? value
-    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}

@@ -2,33 +2,37 @@ import { existsSync, linkSync, mkdirSync, symlinkSync } from "node:fs";
 import { SymlinkPool } from "../store/symlink-pool.js";
 import type { CheckoutWarning } from "../types.js";
 import { copyFileTo } from "./copy-file.js";
+import { fsPath } from "./fs-path.js";
 
 /**
- * One directory to create: its path on disk and the mode `mkdir` gets (owner-writable while building).
- * Plain data (structured-cloneable) so that a worker thread can write it too.
+ * One directory to create: its path in the root and the mode `mkdir` gets (owner-writable while building).
+ * Plain JSON data, independent of where the root is: a worker thread can write it, and a cached
+ * checkout recipe keeps it (see `checkout-recipe.ts`).
  */
 export interface DirOp {
-  /** Absolute path on disk (bytes for an ISO-8859-1 name). */
-  target: string | Buffer;
+  /** Path inside the root, starting with `/`. */
+  path: string;
+  /** The path is written as ISO-8859-1 bytes (see `fsPath`). */
+  latin1?: boolean;
   /** Mode passed to `mkdir`. */
   created: number;
 }
 
-/** One non-directory node to create, resolved to plain data (see {@link DirOp}). */
+/** One non-directory node to create, resolved to plain JSON data (see {@link DirOp}). */
 export interface NodeOp {
   /** Position in the layout's node list: orders warnings and errors as a serial write would. */
   index: number;
   /** What to create. */
   kind: "file" | "symlink" | "special";
-  /** Absolute path on disk. */
-  target: string | Buffer;
-  /** The node's path in the root (for messages). */
+  /** Path inside the root, starting with `/`. */
   path: string;
-  /** The planned entry's path in the packages' namespace (for messages). */
-  plannedPath: string;
-  /** Entry type (for the special-file message). */
-  type: string;
-  /** Files: the store object to link or copy. */
+  /** The path is written as ISO-8859-1 bytes. */
+  latin1?: boolean;
+  /** The planned entry's path in the packages' namespace, when not `path` (for messages). */
+  plannedPath?: string;
+  /** Special files: the entry type (for the message). */
+  type?: string;
+  /** Files: the store object to link or copy, relative to `objects/` (`ab/ab…cd.0644`). */
   object?: string;
   /** Files: the entry's mode (the copy gets its permission bits). */
   mode?: number;
@@ -37,7 +41,9 @@ export interface NodeOp {
   /** Files: write a private copy (copy area). */
   copy?: boolean;
   /** Symlinks: the link text. */
-  linkTo?: string | Buffer;
+  linkTo?: string;
+  /** Symlinks: the link text is written as ISO-8859-1 bytes. */
+  latin1Target?: boolean;
 }
 
 /** Node counters of one part of a tree write (directories are counted by {@link WriteStats}). */
@@ -90,8 +96,10 @@ export interface WriteOpsResult {
 
 /** Everything one part of a tree write needs besides its ops. */
 export interface WriteOpsContext {
-  /** The root (for the EXDEV message). */
+  /** The root, absolute: every op's path is below it. */
   dest: string;
+  /** The store's `objects/` directory, with a trailing slash. */
+  objectsDir: string;
   /** Copy every file instead of linking. */
   copyAll: boolean;
   /** Directory of the shared symlink pool, or undefined to create symlinks directly. */
@@ -115,26 +123,27 @@ export function runWriteOps(dirs: readonly DirOp[], nodes: readonly NodeOp[], ct
   const fail = (index: number, err: unknown): WriteOpsResult => ({ stats, warnings, failure: toFailure(index, err) });
   let i = -1;
   try {
-    for (const d of dirs) mkdirSync(d.target, d.created);
+    for (const d of dirs) mkdirSync(fsPath(ctx.dest, d.path, d.latin1), d.created);
   } catch (err) {
     return fail(-1, err);
   }
   for (const node of nodes) {
     i = node.index;
     try {
+      const target = fsPath(ctx.dest, node.path, node.latin1);
       switch (node.kind) {
         case "file": {
-          const object = node.object!;
+          const object = ctx.objectsDir + node.object!;
           const size = node.size ?? 0;
           if (node.copy || copyAll) {
-            if (!copyObject(object, node)) return missing(stats, warnings, node);
+            if (!copyObject(object, target, node)) return missing(stats, warnings, node, object);
             if (node.copy) stats.copied++;
             else stats.copiedFallback++;
             stats.bytesCopied += size;
             break;
           }
           try {
-            linkSync(object, node.target);
+            linkSync(object, target);
             stats.linked++;
             stats.bytesLinked += size;
           } catch (err) {
@@ -152,22 +161,24 @@ export function runWriteOps(dirs: readonly DirOp[], nodes: readonly NodeOp[], ct
                       : `object of ${node.path} has too many hard links (EMLINK): copied`,
                 },
               });
-              if (!copyObject(object, node)) return missing(stats, warnings, node);
+              if (!copyObject(object, target, node)) return missing(stats, warnings, node, object);
               stats.copiedFallback++;
               stats.bytesCopied += size;
             } else if (code === "ENOENT" && !existsSync(object)) {
-              return missing(stats, warnings, node);
+              return missing(stats, warnings, node, object);
             } else {
               throw err;
             }
           }
           break;
         }
-        case "symlink":
-          if (pool === undefined) symlinkSync(node.linkTo!, node.target);
-          else pool.create(node.linkTo!, node.target);
+        case "symlink": {
+          const linkTo = node.latin1Target ? Buffer.from(node.linkTo!, "latin1") : node.linkTo!;
+          if (pool === undefined) symlinkSync(linkTo, target);
+          else pool.create(linkTo, target);
           stats.symlinks++;
           break;
+        }
         default:
           stats.specialSkipped++;
           warnings.push({
@@ -186,10 +197,10 @@ export function runWriteOps(dirs: readonly DirOp[], nodes: readonly NodeOp[], ct
   return { stats, warnings };
 }
 
-/** Copies a node's object; false when the object is missing. */
-function copyObject(object: string, node: NodeOp): boolean {
+/** Copies a node's object to its target; false when the object is missing. */
+function copyObject(object: string, target: string | Buffer, node: NodeOp): boolean {
   try {
-    copyFileTo(object, node.target, node.mode ?? 0o644);
+    copyFileTo(object, target, node.mode ?? 0o644);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT" && !existsSync(object)) return false;
@@ -197,11 +208,11 @@ function copyObject(object: string, node: NodeOp): boolean {
   }
 }
 
-function missing(stats: NodeStats, warnings: WriteOpsResult["warnings"], node: NodeOp): WriteOpsResult {
+function missing(stats: NodeStats, warnings: WriteOpsResult["warnings"], node: NodeOp, object: string): WriteOpsResult {
   return {
     stats,
     warnings,
-    failure: { kind: "missing-object", index: node.index, object: node.object!, plannedPath: node.plannedPath },
+    failure: { kind: "missing-object", index: node.index, object, plannedPath: node.plannedPath ?? node.path },
   };
 }
 

@@ -1,12 +1,13 @@
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { formatPerm, GroveError } from "@grove/core/store";
-import { fsPath } from "../plan/latin1-names.js";
 import type { TreeLayout } from "../plan/layout.js";
 import type { CheckoutWarning, DirMode } from "../types.js";
 import { appliedDirMode, applyDirModes } from "./dir-modes.js";
+import { fsPath } from "./fs-path.js";
 import { splitLayout } from "./split-layout.js";
 import { runOnWriterThread } from "./tree-writer-thread.js";
+import type { WriterJob } from "./tree-writer-worker.js";
 import {
   type DirOp,
   emptyNodeStats,
@@ -64,6 +65,76 @@ const PERM_SUFFIX: string[] = Array.from({ length: 0o1000 }, (_, perm) => `.${fo
 const PARALLEL_MIN_COST = 1000;
 
 /**
+ * A tree's writes resolved to plain JSON data, independent of where the root goes: what {@link writeTree}
+ * and {@link writeTreeParallel} execute, and what a cached checkout recipe keeps.
+ */
+export interface TreeWritePlan {
+  /** Every directory in layout order (index 0 is the root, `/`) with the mode it ends with. */
+  dirs: PlannedDir[];
+  /** Directories created before the parts (the ancestors both halves write below), parents first. */
+  spine: DirOp[];
+  /** One part (written serially) or two halves of whole subtrees (one per thread). */
+  parts: WritePart[];
+}
+
+/** A directory of a {@link TreeWritePlan} and its final mode. */
+export interface PlannedDir {
+  /** Path inside the root. */
+  path: string;
+  /** Written as ISO-8859-1 bytes. */
+  latin1?: boolean;
+  /** The mode it ends with (`appliedDirMode` of the entry's). */
+  mode: number;
+}
+
+/** One thread's share of a {@link TreeWritePlan}: its directories (parents first), then its nodes. */
+export interface WritePart {
+  /** Directories to create. */
+  dirs: DirOp[];
+  /** Nodes to create. */
+  nodes: NodeOp[];
+}
+
+/** Options of {@link planTreeWrite}. */
+export interface PlanTreeWriteOptions {
+  /** Every file is copied (changes the cost estimate of the halves). */
+  copyAll?: boolean;
+  /** Split into two halves for two threads when each reaches `parallelMinCost` (default false: one part). */
+  parallel?: boolean;
+  /** See {@link WriteTreeOptions.parallelMinCost}. */
+  parallelMinCost?: number;
+}
+
+/**
+ * Resolves a laid-out tree into a {@link TreeWritePlan}: directory and node ops in creation order, in
+ * one part or (with `parallel`, for a tree large enough) two halves of about equal cost ({@link splitLayout}).
+ * @param layout - directories and nodes in creation order
+ * @param options - copying and splitting options
+ */
+export function planTreeWrite(layout: TreeLayout, options: PlanTreeWriteOptions = {}): TreeWritePlan {
+  const dirs = layout.dirs.map(
+    (d): PlannedDir =>
+      d.latin1
+        ? { path: d.path, latin1: true, mode: appliedDirMode(d.mode) }
+        : { path: d.path, mode: appliedDirMode(d.mode) },
+  );
+  const allDirs = () => dirs.map((_, i) => i).slice(1);
+  const allNodes = () => layout.nodes.map((_, i) => i);
+  if (options.parallel) {
+    const split = splitLayout(layout, options.copyAll ?? false);
+    const [first, second] = split.halves;
+    if (Math.min(first.cost, second.cost) >= (options.parallelMinCost ?? PARALLEL_MIN_COST)) {
+      return {
+        dirs,
+        spine: dirOps(dirs, split.spine.slice(1)),
+        parts: split.halves.map((h) => ({ dirs: dirOps(dirs, h.dirs), nodes: nodeOps(layout, h.nodes) })),
+      };
+    }
+  }
+  return { dirs, spine: [], parts: [{ dirs: dirOps(dirs, allDirs()), nodes: nodeOps(layout, allNodes()) }] };
+}
+
+/**
  * Writes a laid-out tree with synchronous calls in one tight loop (no per-file promises): all
  * directories (owner-writable while building), then every file as a hard link to its store object
  * (a copy in copy areas, or when `link` fails with EXDEV/EMLINK), symlinks (hard links to shared
@@ -74,7 +145,9 @@ const PARALLEL_MIN_COST = 1000;
  * @param options - store, destination, copy and mode options
  */
 export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteTreeResult {
-  return writeSerially(prepareTree(layout, options), options);
+  const plan = planTreeWrite(layout, { copyAll: options.copyAll ?? false });
+  const prepared = prepareTree(plan, options);
+  return finishTree(prepared, [runWriteOps(plan.parts[0]!.dirs, plan.parts[0]!.nodes, prepared.ctx)], options);
 }
 
 /**
@@ -87,19 +160,34 @@ export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteT
  * @param options - store, destination, copy and mode options
  */
 export async function writeTreeParallel(layout: TreeLayout, options: WriteTreeOptions): Promise<WriteTreeResult> {
-  const prepared = prepareTree(layout, options);
-  const split = splitLayout(layout, prepared.ctx.copyAll);
-  const [mine, theirs] = split.halves;
-  if (Math.min(mine.cost, theirs.cost) < (options.parallelMinCost ?? PARALLEL_MIN_COST)) {
-    return writeSerially(prepared, options);
-  }
-  const spine = runWriteOps(dirOps(prepared, split.spine.slice(1)), [], prepared.ctx);
+  const plan = planTreeWrite(layout, {
+    copyAll: options.copyAll ?? false,
+    parallel: true,
+    ...(options.parallelMinCost === undefined ? {} : { parallelMinCost: options.parallelMinCost }),
+  });
+  return executeTreeWrite(plan, options, (ctx) => ({ ctx, part: plan.parts[1]! }));
+}
+
+/**
+ * Executes a {@link TreeWritePlan}: creates the root, the spine, then the parts: the first on this
+ * thread, the second (if any) on the writer thread, given the job `secondJob` makes (the part itself,
+ * or where to read it, e.g. a cached recipe's line). Merges the results as {@link writeTree} does.
+ * @param plan - the directories, spine and parts (the second part only counts: `secondJob` may read it elsewhere)
+ * @param options - store, destination, copy and mode options
+ * @param secondJob - the writer thread's job for part 2, given the write context
+ */
+export async function executeTreeWrite(
+  plan: Pick<TreeWritePlan, "dirs" | "spine"> & { parts: readonly (WritePart | undefined)[] },
+  options: WriteTreeOptions,
+  secondJob: (ctx: WriteOpsContext) => WriterJob,
+): Promise<WriteTreeResult> {
+  const prepared = prepareTree(plan, options);
+  const { ctx } = prepared;
+  const mine = plan.parts[0]!;
+  if (plan.parts.length < 2) return finishTree(prepared, [runWriteOps(mine.dirs, mine.nodes, ctx)], options);
+  const spine = runWriteOps(plan.spine, [], ctx);
   if (spine.failure !== undefined) throw failureError(spine.failure);
-  const remote = runOnWriterThread({
-    dirs: dirOps(prepared, theirs.dirs),
-    nodes: nodeOps(prepared, theirs.nodes),
-    ctx: prepared.ctx,
-  }).catch(
+  const remote = runOnWriterThread(secondJob(ctx)).catch(
     (err: unknown): WriteOpsResult => ({
       stats: emptyWriteStats(),
       warnings: [],
@@ -109,43 +197,27 @@ export async function writeTreeParallel(layout: TreeLayout, options: WriteTreeOp
         message: `the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`,
         error: new GroveError(
           "CHECKOUT_WRITER_FAILED",
-          `cannot check out into ${prepared.ctx.dest}: the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`,
-          { subject: prepared.ctx.dest, cause: err },
+          `cannot check out into ${ctx.dest}: the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`,
+          { subject: ctx.dest, cause: err },
         ),
       },
     }),
   );
-  const local = runWriteOps(dirOps(prepared, mine.dirs), nodeOps(prepared, mine.nodes), prepared.ctx);
+  const local = runWriteOps(mine.dirs, mine.nodes, ctx);
   return finishTree(prepared, [local, await remote], options);
-}
-
-/** Writes every directory and node of a prepared tree on this thread. */
-function writeSerially(prepared: PreparedTree, options: WriteTreeOptions): WriteTreeResult {
-  const { layout } = prepared;
-  const result = runWriteOps(
-    dirOps(prepared, layout.dirs.map((_, i) => i).slice(1)),
-    nodeOps(
-      prepared,
-      layout.nodes.map((_, i) => i),
-    ),
-    prepared.ctx,
-  );
-  return finishTree(prepared, [result], options);
 }
 
 /** A tree whose root exists, with what every part of the write needs. */
 interface PreparedTree {
-  layout: TreeLayout;
-  objectsDir: string;
+  /** Number of directories (the root included). */
+  dirCount: number;
   ctx: WriteOpsContext;
   /** Directory modes to apply afterwards, in layout order (parents first). */
   pending: DirMode[];
-  /** Mode each directory is created with, by layout index. */
-  created: Int32Array;
 }
 
 /** Creates the root (and its missing parents), learns the umask and computes the directory modes. */
-function prepareTree(layout: TreeLayout, options: WriteTreeOptions): PreparedTree {
+function prepareTree(plan: Pick<TreeWritePlan, "dirs">, options: WriteTreeOptions): PreparedTree {
   const dest = options.dest;
   const copyAll = options.copyAll ?? false;
   // The root first: it tells the umask (the mode mkdir really gives), so that directories created
@@ -164,64 +236,63 @@ function prepareTree(layout: TreeLayout, options: WriteTreeOptions): PreparedTre
   }
   const umask = 0o777 & ~(statSync(dest).mode & 0o777);
   const pending: DirMode[] = [];
-  const created = new Int32Array(layout.dirs.length);
-  layout.dirs.forEach((dir, i) => {
-    const final = appliedDirMode(dir.mode);
-    created[i] = (final | 0o700) & 0o777;
-    const effective = dir.path === "/" ? -1 : created[i]! & ~umask;
+  for (const dir of plan.dirs) {
+    const final = dir.mode;
+    const effective = dir.path === "/" ? -1 : createdMode(final) & ~umask;
     if (effective !== final) {
-      pending.push({ path: dir.path === "/" ? dest : dirTarget(dest, dir.path, dir.latin1), mode: final });
+      pending.push({ path: dir.path === "/" ? dest : fsPath(dest, dir.path, dir.latin1), mode: final });
     }
-  });
+  }
   const pool = (options.sharedSymlinks ?? true) && !copyAll ? `${options.storeDir}/cache/symlinks` : undefined;
   return {
-    layout,
-    objectsDir: `${options.storeDir}/objects/`,
-    ctx: { dest, copyAll, symlinkPoolDir: pool },
+    dirCount: plan.dirs.length,
+    ctx: { dest, objectsDir: `${options.storeDir}/objects/`, copyAll, symlinkPoolDir: pool },
     pending,
-    created,
   };
 }
 
-function dirTarget(dest: string, p: string, latin1: boolean | undefined): string | Buffer {
-  return latin1 ? fsPath(dest, p, true) : dest + p;
+/** The mode a directory is created with: its final one, owner-writable while the tree is built. */
+function createdMode(final: number): number {
+  return (final | 0o700) & 0o777;
 }
 
-function dirOps(prepared: PreparedTree, indices: readonly number[]): DirOp[] {
-  const { layout, ctx, created } = prepared;
+function dirOps(dirs: readonly PlannedDir[], indices: readonly number[]): DirOp[] {
   return indices.map((i) => {
-    const dir = layout.dirs[i]!;
-    return { target: dirTarget(ctx.dest, dir.path, dir.latin1), created: created[i]! };
+    const dir = dirs[i]!;
+    const created = createdMode(dir.mode);
+    return dir.latin1 ? { path: dir.path, latin1: true, created } : { path: dir.path, created };
   });
 }
 
-function nodeOps(prepared: PreparedTree, indices: readonly number[]): NodeOp[] {
-  const { layout, ctx, objectsDir } = prepared;
-  return indices.map((index) => {
+function nodeOps(layout: TreeLayout, indices: readonly number[]): NodeOp[] {
+  return indices.map((index): NodeOp => {
     const node = layout.nodes[index]!;
-    const entry = node.planned.entry;
-    const target = node.planned.latin1Path ? fsPath(ctx.dest, node.path, true) : ctx.dest + node.path;
-    const base = { index, target, path: node.path, plannedPath: node.planned.path, type: entry.type };
+    const planned = node.planned;
+    const entry = planned.entry;
+    let op: NodeOp;
     switch (entry.type) {
       case "file":
       case "hardlink":
-        return {
-          ...base,
+        op = {
+          index,
           kind: "file",
-          object: `${objectsDir}${entry.object!.slice(0, 2)}/${entry.object}${PERM_SUFFIX[entry.mode & 0o777]}`,
+          path: node.path,
+          object: `${entry.object!.slice(0, 2)}/${entry.object}${PERM_SUFFIX[entry.mode & 0o777]}`,
           mode: entry.mode,
           size: entry.size ?? 0,
-          copy: node.copy,
         };
+        if (node.copy) op.copy = true;
+        break;
       case "symlink":
-        return {
-          ...base,
-          kind: "symlink",
-          linkTo: node.planned.latin1Target ? Buffer.from(entry.linkTo!, "latin1") : entry.linkTo!,
-        };
+        op = { index, kind: "symlink", path: node.path, linkTo: entry.linkTo! };
+        if (planned.latin1Target) op.latin1Target = true;
+        break;
       default:
-        return { ...base, kind: "special" };
+        op = { index, kind: "special", path: node.path, type: entry.type };
     }
+    if (planned.latin1Path) op.latin1 = true;
+    if (planned.path !== node.path) op.plannedPath = planned.path;
+    return op;
   });
 }
 
@@ -247,7 +318,7 @@ function finishTree(
   }
   if (failure !== undefined) throw failureError(failure);
   const stats = emptyWriteStats();
-  stats.dirs = prepared.layout.dirs.length;
+  stats.dirs = prepared.dirCount;
   const indexed: WriteOpsResult["warnings"] = [];
   for (const part of parts) {
     stats.linked += part.stats.linked;

@@ -83,6 +83,8 @@ const ops = {
       previous: r.previous,
       merge: r.merge === undefined ? null : { etc: strip(r.merge.etc), var: strip(r.merge.var) },
       stats: r.stats,
+      recipe: r.recipe,
+      warnings: r.warnings,
       timings: r.timings,
       finished: Date.now(),
     };
@@ -113,6 +115,14 @@ const ops = {
   },
   async gc() {
     return gc(store);
+  },
+  /** Reads the raw bytes of a generation's manifest and defaults files. */
+  async records({ name, generation }) {
+    const dir = `${request.store}/state/roots/${name}`;
+    return {
+      manifest: readFileSync(`${dir}/${generation}.manifest.json`, "utf8"),
+      defaults: readFileSync(`${dir}/${generation}.defaults.json`, "utf8"),
+    };
   },
   async write({ path, content, mode }) {
     writeFileSync(path, content);

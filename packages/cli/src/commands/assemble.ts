@@ -22,7 +22,8 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
     .option("--no-weak-deps", "do not install weak dependencies (Recommends, Supplements)")
     .option("--refresh", "mark the repository metadata as expired before running (like dnf --refresh)")
     .action(async (name, packages, options) => {
-      // The tree writer's second thread starts now, so that its start-up overlaps loading and solving.
+      // The tree writer's second thread starts now (if `main` has not started it), so that its start-up overlaps
+      // loading and solving.
       const { prestartTreeWriter } = await import("@grove/checkout/tree-writer");
       prestartTreeWriter();
       const { assemble } = await import("@grove/checkout/assemble/assemble");

@@ -35,8 +35,10 @@ export const registerGcCommand = (root: RootCommand, ctx: CliContext): void => {
         `store: removed ${g.commitsRemoved} commits and ${g.objectsRemoved} objects (${formatSize(g.bytesFreed)} freed); kept ${g.commitsKept} commits and ${g.objectsKept} objects\n`,
       );
       const c = result.caches;
-      if (c.rpmdbs + c.symlinks > 0) {
-        ctx.stdout(`caches: removed ${c.rpmdbs} cached rpmdbs and ${c.symlinks} unused pool symlinks\n`);
+      if (c.rpmdbs + c.symlinks + c.recipes > 0) {
+        ctx.stdout(
+          `caches: removed ${c.rpmdbs} cached rpmdbs, ${c.recipes} checkout recipes and ${c.symlinks} unused pool symlinks\n`,
+        );
       }
     });
 };

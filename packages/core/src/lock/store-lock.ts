@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { GroveError } from "../errors.js";
 import { Backoff } from "./backoff.js";
@@ -107,7 +107,7 @@ export class StoreLock {
     for (;;) {
       const me = newLockHolder();
       const file = path.join(this.locksDir, sharedFileName(me));
-      await writeFile(file, "", { flag: "wx" });
+      writeFileSync(file, "", { flag: "wx" });
       const exclusive = await readLockFile(exclusiveFile);
       if (exclusive === undefined) return file;
       if (!isLockLive(exclusive)) {
@@ -129,7 +129,7 @@ export class StoreLock {
     const backoff = new Backoff(this.timeoutMs);
     for (;;) {
       const live: LockHolder[] = [];
-      for (const name of await readdir(this.locksDir)) {
+      for (const name of readdirSync(this.locksDir)) {
         const holder = parseSharedFileName(name);
         if (holder === undefined) continue;
         if (isHolderAlive(holder)) live.push(holder);
