@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { JsonValue } from "@grove/core";
 import { readGenerationStateFile } from "./generations/generation-state.js";
@@ -78,6 +78,44 @@ export function findRpmdbSources(dir: string): RpmdbSource[] {
     }
   }
   return [...current, ...others];
+}
+
+/** `<dir>/cache/rpmdb/<key>.where`: which generation last got the rpmdb of package-set key `key`. */
+function hintFile(dir: string, key: string): string {
+  return path.join(dir, "cache", "rpmdb", `${key}.where`);
+}
+
+/**
+ * Notes that generation `generation` of root `name` carries the rpmdb of package-set key `key`, so that the next
+ * root of the same set finds it without reading every generation's record ({@link rpmdbSourceByHint}). Never
+ * fails: the note is an optimisation.
+ */
+export function writeRpmdbSourceHint(dir: string, key: string, name: string, generation: number): void {
+  const file = hintFile(dir, key);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify({ name, generation })}\n`);
+    renameSync(tmp, file);
+  } catch {
+    // no note
+  }
+}
+
+/**
+ * The rpmdb source {@link writeRpmdbSourceHint} noted for package-set key `key`, when that generation still exists
+ * and its record still names this key; `undefined` otherwise (then {@link findRpmdbSources} looks everywhere).
+ */
+export function rpmdbSourceByHint(dir: string, key: string): RpmdbSource | undefined {
+  try {
+    const hint = JSON.parse(readFileSync(hintFile(dir, key), "utf8")) as { name?: unknown; generation?: unknown };
+    if (typeof hint.name !== "string" || !Number.isSafeInteger(hint.generation)) return undefined;
+    const layout = rootLayout(dir, hint.name);
+    const source = generationRpmdbSource(layout, hint.generation as number);
+    return source?.record.key === key ? source : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The rpmdb of generation `generation` of a root, as its record describes it; `undefined` when it has no usable record. */

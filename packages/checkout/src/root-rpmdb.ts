@@ -7,6 +7,7 @@ import {
   type RpmdbRecord,
   type RpmdbSource,
   readIntactRpmdb,
+  rpmdbSourceByHint,
 } from "./root-rpmdb-sources.js";
 import { buildRpmdb, installRpmdb, RPMDB_FORMAT, readRpmdbPackages, rpmdbKey, updateRpmdb } from "./rpmdb/index.js";
 
@@ -73,7 +74,7 @@ export async function installRootRpmdb(
     key,
     reused: made.origin === "copied",
     origin: made.origin,
-    sha256: createHash("sha256").update(made.bytes).digest("hex"),
+    sha256: made.sha256 ?? createHash("sha256").update(made.bytes).digest("hex"),
     hnums: made.hnums,
     elapsedMs: performance.now() - started,
   };
@@ -89,6 +90,8 @@ interface MadeRpmdb {
   bytes: Uint8Array;
   hnums: number[];
   origin: RootRpmdbOrigin;
+  /** sha256 of `bytes`, when already known (a source checked intact). */
+  sha256?: string;
 }
 
 async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): Promise<MadeRpmdb> {
@@ -107,12 +110,21 @@ async function fromSources(
   key: string,
 ): Promise<MadeRpmdb | undefined> {
   if (new Set(keys).size !== keys.length) return undefined;
-  const sources = findRpmdbSources(store.dir);
-  for (const source of sources) {
-    if (source.record.key !== key) continue;
+  const copy = (source: RpmdbSource): MadeRpmdb | undefined => {
+    if (source.record.key !== key) return undefined;
     const bytes = readIntactRpmdb(source);
     const hnums = bytes === undefined ? undefined : mapHnums(source.packageKeys, source.record.hnums, keys);
-    if (bytes !== undefined && hnums !== undefined) return { bytes, hnums, origin: "copied" };
+    return bytes !== undefined && hnums !== undefined
+      ? { bytes, hnums, origin: "copied", sha256: source.record.sha256 }
+      : undefined;
+  };
+  const hinted = rpmdbSourceByHint(store.dir, key);
+  const fromHint = hinted === undefined ? undefined : copy(hinted);
+  if (fromHint !== undefined) return fromHint;
+  const sources = findRpmdbSources(store.dir);
+  for (const source of sources) {
+    const made = copy(source);
+    if (made !== undefined) return made;
   }
   const cached = readCachedRpmdb(store.dir, key);
   const cachedHnums = cached === undefined ? undefined : mapHnums(cached.packageKeys, cached.hnums, keys);

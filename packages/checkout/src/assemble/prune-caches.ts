@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Store } from "@grove/core";
 import { recipeCacheDir, recipeCommits } from "../recipe/checkout-recipe.js";
 import { readCachedRpmdb, rpmdbCacheDir } from "../root-rpmdb-cache.js";
+import { rpmdbSourceByHint } from "../root-rpmdb-sources.js";
 
 /** What {@link pruneCaches} removed. */
 export interface PrunedCaches {
@@ -56,6 +57,10 @@ async function pruneRpmdbCache(store: Store): Promise<number> {
   const dir = rpmdbCacheDir(store.dir);
   let removed = 0;
   for (const name of listDir(dir)) {
+    // Notes of which generation holds a set's rpmdb go quietly once that generation is gone.
+    if (name.endsWith(".where") && rpmdbSourceByHint(store.dir, name.slice(0, -".where".length)) === undefined) {
+      removeFile(path.join(dir, name));
+    }
     if (!name.endsWith(".rpmdb.gz")) continue;
     const cached = readCachedRpmdb(store.dir, name.slice(0, -".rpmdb.gz".length));
     if (cached !== undefined && (await allPackagesStored(store, cached.packageKeys))) continue;

@@ -4,6 +4,7 @@ import type { CheckoutStats } from "../checkout-commits.js";
 import { type AreaMergeReport, mergeArea } from "../mutable/merge-area.js";
 import { depthOf } from "../plan/tree-path.js";
 import { installRootRpmdb, type RootRpmdbResult, rootRpmdbRecord } from "../root-rpmdb.js";
+import { writeRpmdbSourceHint } from "../root-rpmdb-sources.js";
 import type { CheckoutWarning, DirMode, ManifestRecord } from "../types.js";
 import { applyDirModes } from "../write/dir-modes.js";
 import { removeTree } from "../write/remove-tree.js";
@@ -181,6 +182,7 @@ export async function assembleRoot(store: Store, options: AssembleOptions): Prom
         writeJsonAtomic(defaultsFile(layout, generation), checkout.defaults);
         writeJsonAtomic(stateFile(layout, generation), state);
         await store.setRef(generationRef(layout.name, generation), rootCommit);
+        if (rpmdb !== undefined) writeRpmdbSourceHint(store.dir, rpmdb.key, layout.name, generation);
 
         enter("activate");
         const finalDir = generationDir(layout, generation);

@@ -79,8 +79,11 @@ export interface LoadedRecipe {
   file: string;
   /** The head. */
   head: RecipeHead;
-  /** The first part (what the calling thread writes). */
-  first: WritePart;
+  /**
+   * Parses and checks the first part (what the calling thread writes); throws an `Error` naming the file when it is
+   * not sound. Left for later so that the writer thread can be reading the second part meanwhile.
+   */
+  first: () => WritePart;
 }
 
 /** `<dir>/cache/checkouts`. */
@@ -105,8 +108,9 @@ export function recipeFile(dir: string, key: string): string {
 }
 
 /**
- * Reads the recipe stored under `key` and checks its head and first part; `undefined` when there is none or
- * it is not a sound recipe of this format (the writer thread checks the second part when it reads it).
+ * Reads the recipe stored under `key` and checks its head; `undefined` when there is none or it is not a sound
+ * recipe of this format (the parts are checked as they are parsed: the first by `first()`, the second by the
+ * writer thread that reads it).
  * @param dir - the grove directory
  * @param key - see {@link recipeKey}
  */
@@ -117,8 +121,10 @@ export function readRecipe(dir: string, key: string): LoadedRecipe | undefined {
     const lineEnd = text.indexOf("\n");
     const head = checkHead(JSON.parse(text.slice(0, lineEnd)) as unknown, key, file);
     if (head === undefined) return undefined;
-    const partEnd = text.indexOf("\n", lineEnd + 1);
-    const first = checkWritePart(JSON.parse(text.slice(lineEnd + 1, partEnd)) as unknown, file);
+    const first = () => {
+      const partEnd = text.indexOf("\n", lineEnd + 1);
+      return checkWritePart(JSON.parse(text.slice(lineEnd + 1, partEnd < 0 ? undefined : partEnd)) as unknown, file);
+    };
     return { file, head, first };
   } catch {
     return undefined;

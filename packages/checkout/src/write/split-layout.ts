@@ -7,6 +7,12 @@ const DIR_COST = 6;
 const COPY_COST = 8;
 /** Relative cost of a symlink (usually a hard link to a pooled one). */
 const SYMLINK_COST = 2;
+/**
+ * Share of the total cost given to the first half (the calling thread's) beyond an even split: the second half's
+ * thread starts some milliseconds later (it receives its job, or reads its part of a recipe), measured 5-25 ms
+ * behind on the apache2 root, so the first half takes about 54 %.
+ */
+const FIRST_HALF_EXTRA = 0.08;
 
 /** A layout split into two halves of whole subtrees, written by two threads. */
 export interface LayoutSplit {
@@ -27,7 +33,8 @@ export interface LayoutHalf {
 }
 
 /**
- * Splits a layout into two halves of about equal cost for two writer threads: whole subtrees, so
+ * Splits a layout into two halves of about equal cost for two writer threads (the first a little heavier, see
+ * `FIRST_HALF_EXTRA`): whole subtrees, so
  * each half creates its own directories (parents before children) and everything inside them.
  * Subtrees heavier than a third of the total are opened up (the directory joins the spine, which is
  * created before both halves start; its direct entries form one unit); units are then dealt out
@@ -86,8 +93,9 @@ export function splitLayout(layout: TreeLayout, copyAll: boolean): LayoutSplit {
   const side = new Int8Array(dirs.length).fill(-1);
   const costs = [0, 0];
   const directSide = new Int8Array(dirs.length).fill(0);
+  const extra = total * FIRST_HALF_EXTRA;
   for (const u of units) {
-    const h = costs[0]! <= costs[1]! ? 0 : 1;
+    const h = costs[0]! <= costs[1]! + extra ? 0 : 1;
     costs[h]! += cost(u);
     if (u >= 0) side[u] = h;
     else directSide[-1 - u] = h;

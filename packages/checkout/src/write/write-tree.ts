@@ -172,19 +172,24 @@ export async function writeTreeParallel(layout: TreeLayout, options: WriteTreeOp
  * Executes a {@link TreeWritePlan}: creates the root, the spine, then the parts: the first on this
  * thread, the second (if any) on the writer thread, given the job `secondJob` makes (the part itself,
  * or where to read it, e.g. a cached recipe's line). Merges the results as {@link writeTree} does.
+ * The first part may be a function that makes it: it is called once the writer thread has its job.
  * @param plan - the directories, spine and parts (the second part only counts: `secondJob` may read it elsewhere)
  * @param options - store, destination, copy and mode options
  * @param secondJob - the writer thread's job for part 2, given the write context
  */
 export async function executeTreeWrite(
-  plan: Pick<TreeWritePlan, "dirs" | "spine"> & { parts: readonly (WritePart | undefined)[] },
+  plan: Pick<TreeWritePlan, "dirs" | "spine"> & { parts: readonly (WritePart | (() => WritePart) | undefined)[] },
   options: WriteTreeOptions,
   secondJob: (ctx: WriteOpsContext) => WriterJob,
 ): Promise<WriteTreeResult> {
   const prepared = prepareTree(plan, options);
   const { ctx } = prepared;
-  const mine = plan.parts[0]!;
-  if (plan.parts.length < 2) return finishTree(prepared, [runWriteOps(mine.dirs, mine.nodes, ctx)], options);
+  const first = plan.parts[0]!;
+  const part = (): WritePart => (typeof first === "function" ? first() : first);
+  if (plan.parts.length < 2) {
+    const mine = part();
+    return finishTree(prepared, [runWriteOps(mine.dirs, mine.nodes, ctx)], options);
+  }
   const spine = runWriteOps(plan.spine, [], ctx);
   if (spine.failure !== undefined) throw failureError(spine.failure);
   const remote = runOnWriterThread(secondJob(ctx)).catch(
@@ -203,7 +208,14 @@ export async function executeTreeWrite(
       },
     }),
   );
-  const local = runWriteOps(mine.dirs, mine.nodes, ctx);
+  let local: WriteOpsResult;
+  try {
+    const mine = part();
+    local = runWriteOps(mine.dirs, mine.nodes, ctx);
+  } catch (err) {
+    await remote;
+    throw err;
+  }
   return finishTree(prepared, [local, await remote], options);
 }
 
