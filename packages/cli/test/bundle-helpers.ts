@@ -32,7 +32,8 @@ export function groveModuleName(repoPath: string): string | undefined {
  * - appends every module URL the process loads to `$GROVE_LOAD_LOG` (when set), through a loader hook;
  * - appends, for every message posted to a worker thread, the worker's script URL (for a worker made from
  *   source text, `eval:` and the name of the first function in it) to `$GROVE_WORKER_LOG` (when set): a job was
- *   handed to that worker, not just started.
+ *   handed to that worker, not just started; for a message with a \`job\` field (the payload workers' jobs), also a
+ *   line \`job <job> worker <n>\`, n numbering the workers the process started.
  * @param dir - where to write it
  */
 export function writeRecordingPreload(dir: string): string {
@@ -48,13 +49,15 @@ register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hooks)}))
 const log = process.env.GROVE_WORKER_LOG;
 if (log) {
   const Base = threads.Worker;
+  let started = 0;
   threads.Worker = class RecordedWorker extends Base {
     constructor(script, options) {
       super(script, options);
       const name = options?.eval ? "eval:" + (/function ([A-Za-z_$]+)/.exec(String(script))?.[1] ?? "?") : String(script);
+      const id = ++started;
       const post = this.postMessage.bind(this);
       this.postMessage = (message, transfer) => {
-        appendFileSync(log, name + "\\n");
+        appendFileSync(log, name + "\\n" + (message?.job ? "job " + message.job + " worker " + id + "\\n" : ""));
         return post(message, transfer);
       };
     }

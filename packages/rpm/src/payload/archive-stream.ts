@@ -1,7 +1,7 @@
 import { GroveError } from "@grove/core";
 import { ByteReader } from "../io/byte-reader.js";
 import { COMPRESSION_MAGIC_BYTES, detectCompressor, type PayloadCompressor } from "./compression.js";
-import { decompressPayload } from "./decompress.js";
+import { decompressPayloadOn } from "./decompress.js";
 import { DecompressionGuard, type PayloadLimits } from "./limits.js";
 import { type ExpectedPayloadDigests, PayloadDigests } from "./payload-digests.js";
 import type { PayloadStats } from "./payload-entry.js";
@@ -103,7 +103,9 @@ export async function openArchiveStream(file: ByteReader, options: ArchiveStream
 
   const guard = new DecompressionGuard(subject, options.sizeLimit, () => stats.compressedBytes, options.limits);
   async function* decompressedChunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of decompressPayload(compressor, compressedChunks(), subject, options.expectedSize)) {
+    const chunks = compressedChunks();
+    const worker = digests?.offThreadWorker;
+    for await (const chunk of decompressPayloadOn(compressor, chunks, subject, options.expectedSize, worker)) {
       guard.add(chunk.length);
       stats.payloadBytes += chunk.length;
       digests?.addDecompressed(chunk);

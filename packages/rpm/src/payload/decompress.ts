@@ -1,3 +1,4 @@
+import type { Worker } from "node:worker_threads";
 import { GroveError, isGroveError } from "@grove/core";
 import type { PayloadCompressor } from "./compression.js";
 import { bunzip2 } from "./decoders/bzip2.js";
@@ -9,7 +10,11 @@ import { unzstd } from "./decoders/zstd.js";
  * A streaming decompressor: compressed chunks in, decompressed chunks out. `expectedSize` (the size the header
  * announces, 0 when unknown) lets a decoder choose between decoding inline and on a worker thread.
  */
-export type Decompressor = (input: AsyncIterable<Uint8Array>, expectedSize: number) => AsyncIterable<Uint8Array>;
+export type Decompressor = (
+  input: AsyncIterable<Uint8Array>,
+  expectedSize: number,
+  worker: Worker | undefined,
+) => AsyncIterable<Uint8Array>;
 
 /** The decompressor for each payload compression. */
 const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
@@ -18,7 +23,7 @@ const DECOMPRESSORS: Readonly<Record<PayloadCompressor, Decompressor>> = {
   bzip2: bunzip2,
   xz: (input, expectedSize) => unxz(input, "xz", expectedSize),
   lzma: (input, expectedSize) => unxz(input, "lzma", expectedSize),
-  zstd: (input, expectedSize) => unzstd(input, expectedSize),
+  zstd: (input, expectedSize, worker) => unzstd(input, expectedSize, worker),
 };
 
 /** Error texts of the decoders that mean "the input ended too early". */
@@ -89,14 +94,28 @@ export function decoderError(err: unknown, compressor: PayloadCompressor, subjec
  * @param subject - file name for messages
  * @param expectedSize - decompressed size announced by the header, 0 when unknown
  */
-export async function* decompressPayload(
+export function decompressPayload(
   compressor: PayloadCompressor,
   input: AsyncIterable<Uint8Array>,
   subject: string,
   expectedSize = 0,
 ): AsyncGenerator<Uint8Array> {
+  return decompressPayloadOn(compressor, input, subject, expectedSize, undefined);
+}
+
+/**
+ * {@link decompressPayload}, where a decoder that works on a payload worker (zstd, for large payloads) uses
+ * `worker` when given: the worker already hashing this payload's compressed stream (see `payload-worker.ts`).
+ */
+export async function* decompressPayloadOn(
+  compressor: PayloadCompressor,
+  input: AsyncIterable<Uint8Array>,
+  subject: string,
+  expectedSize: number,
+  worker: Worker | undefined,
+): AsyncGenerator<Uint8Array> {
   try {
-    yield* DECOMPRESSORS[compressor](input, expectedSize);
+    yield* DECOMPRESSORS[compressor](input, expectedSize, worker);
   } catch (err) {
     throw decoderError(err, compressor, subject);
   }

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { DigestAlgorithm } from "../types.js";
+import { type PayloadWorkerReply, type PayloadWorkerRequest, payloadWorkers } from "./payload-worker.js";
 import { postableChunk } from "./worker-chunk.js";
-import { evalWorkerProgram, WorkerPool } from "./worker-pool.js";
 
 /** Bytes handed to the worker and not yet hashed, at most, before {@link OffThreadDigests.update} waits. */
 const MAX_BYTES_IN_FLIGHT = 2 << 20;
@@ -12,55 +12,16 @@ export interface OffThreadDigestSpec {
   prefix?: Uint8Array;
 }
 
-type WorkerMessage =
-  | { type: "hashed"; bytes: number }
-  | { type: "digests"; hex: string[] }
-  | { type: "error"; message: string };
-
-/** The worker's program (an `eval` worker: self-contained, see zstd-worker.ts); one job per `start` ... `end`. */
-function digestWorkerMain(collect: () => void): void {
-  const { parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  type Hash = ReturnType<typeof createHash>;
-  type Spec = { algorithm: string; prefix?: Uint8Array };
-  const port = parentPort as NonNullable<typeof parentPort>;
-  let hashes: Hash[] = [];
-  port.on(
-    "message",
-    (message: { type: "start"; specs: Spec[] } | { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
-      try {
-        if (message.type === "start") {
-          hashes = message.specs.map((spec) => {
-            const hash = createHash(spec.algorithm);
-            if (spec.prefix !== undefined) hash.update(spec.prefix);
-            return hash;
-          });
-        } else if (message.type === "end") {
-          port.postMessage({ type: "digests", hex: hashes.map((hash) => hash.digest("hex")) });
-          hashes = [];
-          setImmediate(collect);
-        } else {
-          for (const hash of hashes) hash.update(message.chunk);
-          port.postMessage({ type: "hashed", bytes: message.chunk.length });
-        }
-      } catch (err) {
-        port.postMessage({ type: "error", message: String((err as Error)?.message ?? err) });
-      }
-    },
-  );
-}
-
-/** The digest workers, reused from payload to payload. */
-const digestWorkers = new WorkerPool(evalWorkerProgram(digestWorkerMain));
-
 /**
- * Several digests of one byte stream, computed on a worker thread so that the hashing overlaps with the main
- * thread's work. Chunks are shared with the worker, or copied (see {@link postableChunk}). The worker (from a pool: see
- * {@link WorkerPool}) keeps the process alive only while {@link OffThreadDigests.update} or
- * {@link OffThreadDigests.digests} wait for it.
+ * Several digests of one byte stream, computed on a payload worker (`payload-worker.ts`) so that the hashing
+ * overlaps with the main thread's work. Chunks are shared with the worker, or copied (see {@link postableChunk}).
+ * The worker (from the pool) keeps the process alive only while {@link OffThreadDigests.update} or
+ * {@link OffThreadDigests.digests} wait for it. The payload's decoder may run its own job on the same worker
+ * ({@link OffThreadDigests.worker}) while this holds it.
  */
 export class OffThreadDigests {
-  private readonly worker: Worker;
+  /** The payload worker doing the hashing, held until {@link OffThreadDigests.digests} or `close`. */
+  readonly worker: Worker;
   private inFlight = 0;
   private failure: Error | undefined;
   private result: string[] | undefined;
@@ -69,9 +30,10 @@ export class OffThreadDigests {
 
   /** @param specs - the digests to compute, in the order {@link OffThreadDigests.digests} returns them */
   constructor(specs: OffThreadDigestSpec[]) {
-    this.worker = digestWorkers.take();
-    this.worker.postMessage({ type: "start", specs });
-    this.worker.on("message", (message: WorkerMessage) => {
+    this.worker = payloadWorkers.take();
+    this.post({ job: "digest", type: "start", specs });
+    this.worker.on("message", (message: PayloadWorkerReply) => {
+      if (message.job !== "digest") return;
       if (message.type === "hashed") this.inFlight -= message.bytes;
       else if (message.type === "digests") this.result = message.hex;
       else this.failure = new Error(message.message);
@@ -85,6 +47,10 @@ export class OffThreadDigests {
       this.failure ??= new Error(`the digest worker exited with code ${code}`);
       this.notify();
     });
+  }
+
+  private post(message: PayloadWorkerRequest, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(message, transfer);
   }
 
   private notify(): void {
@@ -110,12 +76,12 @@ export class OffThreadDigests {
     if (this.failure !== undefined) throw this.failure;
     this.inFlight += chunk.length;
     const message = postableChunk(chunk);
-    this.worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
+    this.post({ job: "digest", type: "data", chunk: message.chunk }, message.transfer);
   }
 
   /** The hex digests, once every chunk was hashed; the worker then goes back to the pool. */
   async digests(): Promise<string[]> {
-    this.worker.postMessage({ type: "end" });
+    this.post({ job: "digest", type: "end" });
     let clean = false;
     try {
       while (this.result === undefined && this.failure === undefined) await this.waitForWorker();
@@ -135,7 +101,7 @@ export class OffThreadDigests {
   private release(clean: boolean): void {
     if (this.released) return;
     this.released = true;
-    if (clean) digestWorkers.give(this.worker);
+    if (clean) payloadWorkers.give(this.worker);
     else void this.worker.terminate();
   }
 }

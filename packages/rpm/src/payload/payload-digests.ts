@@ -1,4 +1,5 @@
 import type { Hash } from "node:crypto";
+import type { Worker } from "node:worker_threads";
 import { GroveError } from "@grove/core";
 import type { DigestAlgorithm } from "../types.js";
 import { type OffThreadDigestSpec, OffThreadDigests } from "./digest-worker.js";
@@ -108,6 +109,11 @@ export class PayloadDigests {
       };
     }
     if (specs.length > 0) this.worker = new OffThreadDigests(specs);
+  }
+
+  /** The payload worker hashing the compressed stream, when hashing off-thread: the zstd decoder shares it. */
+  get offThreadWorker(): Worker | undefined {
+    return this.worker?.worker;
   }
 
   /** Feeds compressed payload bytes; the promise (off-thread hashing only) asks the caller to slow down. */

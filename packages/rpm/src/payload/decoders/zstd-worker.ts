@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
+import type { Worker } from "node:worker_threads";
+import { type PayloadWorkerReply, type PayloadWorkerRequest, payloadWorkers } from "../payload-worker.js";
 import { postableChunk } from "../worker-chunk.js";
-import { evalWorkerProgram, WorkerPool } from "../worker-pool.js";
 
 /** Compressed chunks handed to the worker but not yet decoded, at most. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
@@ -13,88 +14,22 @@ const MAX_QUEUED_OUTPUT = 4 << 20;
  */
 const MAX_INPUT_PIECE = 64 << 10;
 
-/** Messages from the worker. */
-type WorkerMessage =
-  | { type: "out"; chunks: Uint8Array[] }
-  | { type: "done" }
-  | { type: "error"; message: string; name: string };
+/** zstd-napi's binding, which the worker loads itself. */
+let bindingPath: string | undefined;
 
 /**
- * The worker's program. It runs as an `eval` worker (so it works the same from `src` under a test runner and
- * from `dist`); it must not reference anything outside its body. `workerData.bindingPath` is zstd-napi's binding.
+ * Decompresses a zstd stream on a payload worker (`payload-worker.ts`) with zstd-napi, so that decoding overlaps
+ * with the parsing and hashing done on the main thread. Output chunks are transferred, not copied. Worth it for
+ * large payloads only: starting a worker costs a few milliseconds.
+ * @param input - the compressed stream
+ * @param shared - a worker to decode on that another job of this payload holds (its digests): used, then left
+ *   to that job; without it a worker is taken from the pool and given back (or stopped after a failure)
  */
-function zstdWorkerMain(collect: () => void): void {
-  const { parentPort, workerData } = require("node:worker_threads") as typeof import("node:worker_threads");
-  type Context = {
-    decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
-    reset(directive: number): void;
-  };
-  const binding = require((workerData as { bindingPath: string }).bindingPath) as { DCtx: new () => Context };
-  const port = parentPort as NonNullable<typeof parentPort>;
-
-  // One context for the worker's life, reset per payload: a new one per payload would allocate (and leave
-  // for the garbage collector) its window buffers each time.
-  const context = new binding.DCtx();
-  let inFrame = false;
-  port.on("message", (message: { type: "start" } | { type: "data"; chunk: Uint8Array } | { type: "end" }) => {
-    try {
-      if (message.type === "start") {
-        context.reset(0); // ZSTD_reset_session_only
-        inFrame = false;
-        return;
-      }
-      if (message.type === "end") {
-        if (inFrame) {
-          port.postMessage({
-            type: "error",
-            message: "zstd stream ended in the middle of a frame",
-            name: "ZstdTruncatedError",
-          });
-        } else {
-          port.postMessage({ type: "done" });
-          setImmediate(collect);
-        }
-        return;
-      }
-      let src = message.chunk;
-      const chunks: Uint8Array[] = [];
-      for (;;) {
-        // allocUnsafeSlow: every chunk owns its ArrayBuffer, so it can be transferred without detaching a pool.
-        const dst = Buffer.allocUnsafeSlow(1 << 20);
-        const [remaining, produced, consumed] = context.decompressStream(dst, src);
-        src = src.subarray(consumed);
-        if (produced > 0) chunks.push(dst.subarray(0, produced));
-        inFrame = remaining !== 0;
-        if (src.length === 0 && (produced < dst.length || remaining === 0)) break;
-      }
-      port.postMessage(
-        { type: "out", chunks },
-        chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-      );
-    } catch (err) {
-      const error = err as Error;
-      port.postMessage({ type: "error", message: String(error?.message ?? err), name: String(error?.name ?? "Error") });
-    }
-  });
-}
-
-const WORKER_SOURCE = evalWorkerProgram(zstdWorkerMain);
-
-/** The zstd workers, reused from payload to payload (created with the binding's path on first use). */
-let zstdWorkers: WorkerPool | undefined;
-
-/**
- * Decompresses a zstd stream on a worker thread with zstd-napi, so that decoding overlaps with the parsing
- * and hashing done on the main thread. Output chunks are transferred, not copied. Worth it for large payloads
- * only: starting the worker costs a few milliseconds.
- */
-export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  zstdWorkers ??= new WorkerPool(WORKER_SOURCE, {
-    bindingPath: createRequire(import.meta.url).resolve("zstd-napi/binding.js"),
-  });
-  const pool = zstdWorkers;
-  const worker = pool.take();
-  worker.postMessage({ type: "start" });
+export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>, shared?: Worker): AsyncGenerator<Uint8Array> {
+  bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding.js");
+  const worker = shared ?? payloadWorkers.take();
+  const post = (message: PayloadWorkerRequest, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
+  post({ job: "zstd", type: "start", bindingPath });
   const ready: Uint8Array[] = [];
   let queuedBytes = 0;
   let inFlight = 0;
@@ -106,7 +41,8 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
     wake = undefined;
     resume?.();
   };
-  worker.on("message", (message: WorkerMessage) => {
+  const onMessage = (message: PayloadWorkerReply) => {
+    if (message.job !== "zstd") return;
     if (message.type === "out") {
       inFlight--;
       for (const chunk of message.chunks) {
@@ -119,15 +55,18 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
       failure = Object.assign(new Error(message.message), { name: message.name });
     }
     notify();
-  });
-  worker.on("error", (err) => {
+  };
+  const onError = (err: Error) => {
     failure ??= err;
     notify();
-  });
-  worker.on("exit", (code) => {
+  };
+  const onExit = (code: number) => {
     if (!finished) failure ??= new Error(`zstd worker exited with code ${code}`);
     notify();
-  });
+  };
+  worker.on("message", onMessage);
+  worker.on("error", onError);
+  worker.on("exit", onExit);
 
   const source = input[Symbol.asyncIterator]();
   let inputDone = false;
@@ -144,7 +83,7 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
           const next = await source.next();
           if (next.done) {
             inputDone = true;
-            worker.postMessage({ type: "end" });
+            post({ job: "zstd", type: "end" });
             continue;
           }
           pending = next.value;
@@ -154,7 +93,7 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
         pending = pending.subarray(piece.length);
         inFlight++;
         const message = postableChunk(piece);
-        worker.postMessage({ type: "data", chunk: message.chunk }, message.transfer);
+        post({ job: "zstd", type: "data", chunk: message.chunk }, message.transfer);
       }
       const chunk = ready.shift();
       if (chunk !== undefined) {
@@ -173,11 +112,13 @@ export async function* unzstdOnWorker(input: AsyncIterable<Uint8Array>): AsyncGe
     }
   } finally {
     // Reusable when the stream ended with the worker's own "done"; anything else (an error, a consumer
-    // that stopped early with chunks in flight) ends the worker.
+    // that stopped early with chunks in flight) ends the worker, shared or not (the other job then fails).
+    worker.off("message", onMessage);
+    worker.off("error", onError);
+    worker.off("exit", onExit);
     if (finished && failure === undefined) {
-      pool.give(worker);
+      if (shared === undefined) payloadWorkers.give(worker);
     } else {
-      worker.removeAllListeners("exit");
       await worker.terminate();
     }
     if (!inputDone) await source.return?.();

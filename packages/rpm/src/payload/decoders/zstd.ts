@@ -1,3 +1,4 @@
+import type { Worker } from "node:worker_threads";
 import { unzstdOnWorker } from "./zstd-worker.js";
 
 /**
@@ -53,9 +54,16 @@ export class ZstdTruncatedError extends Error {
  * libzstd, driving `ZSTD_decompressStream` directly: no Node stream machinery in between. The window is
  * limited to libzstd's default of 128 MiB (`windowLogMax` 27), as in rpm itself.
  * @param expectedSize - the decompressed size the header announces; large payloads are decoded on a worker
+ * @param worker - for a large payload, a payload worker to share (the one hashing its compressed stream)
  */
-export function unzstd(input: AsyncIterable<Uint8Array>, expectedSize = 0): AsyncGenerator<Uint8Array> {
-  return expectedSize >= ZSTD_WORKER_THRESHOLD ? unzstdOnWorker(input) : unzstdOnMainThread(input, expectedSize);
+export function unzstd(
+  input: AsyncIterable<Uint8Array>,
+  expectedSize = 0,
+  worker?: Worker,
+): AsyncGenerator<Uint8Array> {
+  return expectedSize >= ZSTD_WORKER_THRESHOLD
+    ? unzstdOnWorker(input, worker)
+    : unzstdOnMainThread(input, expectedSize);
 }
 
 /** Smallest output buffer (when the header announces a small payload). */
