@@ -2,7 +2,21 @@
  * Placing an rpmdb in a root where the distribution's rpm looks for it.
  * @packageDocumentation
  */
-import { chmod, copyFile, lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from "node:fs/promises";
+// Synchronous calls: a handful of system calls on one root's small files, microseconds each, where a round trip
+// through libuv's thread pool costs 0.1-1 ms of waiting (this runs in every assemble).
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+  symlinkSync,
+} from "node:fs";
 import path from "node:path";
 import { GroveError } from "@grove/core/store";
 import { RPMDB_FILE_NAME } from "./schema.js";
@@ -42,41 +56,55 @@ export async function installRpmdb(
   db: Uint8Array | string,
   options: InstallRpmdbOptions = {},
 ): Promise<string> {
-  const dbDir = await ensureDirectory(rootDir, RPMDB_DIR);
+  const dbDir = ensureDirectory(rootDir, RPMDB_DIR);
   const target = path.join(dbDir, RPMDB_FILE_NAME);
-  if (typeof db === "string") await copyDatabaseFile(db, target);
+  if (typeof db === "string") copyDatabaseFile(db, target);
   else await writeDatabaseFile(target, db);
-  if (options.legacyLink ?? true) await linkLegacyDir(rootDir);
+  if (options.legacyLink ?? true) linkLegacyDir(rootDir);
   return target;
 }
 
-async function copyDatabaseFile(source: string, target: string): Promise<void> {
+function copyDatabaseFile(source: string, target: string): void {
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await copyFile(source, tmp);
-    await chmod(tmp, 0o644);
-    for (const suffix of ["-wal", "-shm", "-journal"]) await rm(target + suffix, { force: true });
-    await rename(tmp, target);
+    copyFileSync(source, tmp);
+    chmodSync(tmp, 0o644);
+    for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(target + suffix, { force: true });
+    renameSync(tmp, target);
   } catch (cause) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing to clean
+    }
     throw installFailed(target, `cannot copy the rpm database from ${source}: ${String(cause)}`, cause);
   }
 }
 
+/** `lstat`, or `undefined` when the path does not exist; other failures become `CHECKOUT_RPMDB_INSTALL_FAILED`. */
+function lstatOrNone(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw installFailed(file, `cannot inspect: ${(err as Error).message}`, err);
+  }
+}
+
 /** Creates `rel` under `root` component by component, refusing symlinks and non-directories on the way. */
-async function ensureDirectory(root: string, rel: string): Promise<string> {
+function ensureDirectory(root: string, rel: string): string {
   let current = root;
   for (const part of rel.split("/")) {
     current = path.join(current, part);
-    const st = await lstat(current).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return undefined;
-      throw installFailed(current, `cannot inspect: ${err.message}`, err);
-    });
+    const st = lstatOrNone(current);
     if (st === undefined) {
-      await mkdir(current, { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== "EEXIST") throw installFailed(current, `cannot create the directory: ${err.message}`, err);
-      });
-      const again = await lstat(current);
+      try {
+        mkdirSync(current, { mode: 0o755 });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code !== "EEXIST") throw installFailed(current, `cannot create the directory: ${e.message}`, err);
+      }
+      const again = lstatSync(current);
       if (!again.isDirectory()) throw installFailed(current, "is not a directory");
     } else if (!st.isDirectory()) {
       const what = st.isSymbolicLink() ? "a symlink" : "not a directory";
@@ -86,18 +114,15 @@ async function ensureDirectory(root: string, rel: string): Promise<string> {
   return current;
 }
 
-async function linkLegacyDir(root: string): Promise<void> {
-  const parent = await ensureDirectory(root, path.dirname(LEGACY_RPMDB_DIR));
+function linkLegacyDir(root: string): void {
+  const parent = ensureDirectory(root, path.dirname(LEGACY_RPMDB_DIR));
   const link = path.join(parent, path.basename(LEGACY_RPMDB_DIR));
-  const st = await lstat(link).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return undefined;
-    throw installFailed(link, `cannot inspect: ${err.message}`, err);
-  });
+  const st = lstatOrNone(link);
   if (st?.isSymbolicLink()) {
-    if ((await readlink(link)) === LEGACY_RPMDB_LINK_TARGET) return;
-    await rm(link);
+    if (readlinkSync(link) === LEGACY_RPMDB_LINK_TARGET) return;
+    rmSync(link);
   } else if (st?.isDirectory()) {
-    const entries = await readdir(link);
+    const entries = readdirSync(link);
     if (entries.length > 0) {
       throw installFailed(
         link,
@@ -105,13 +130,15 @@ async function linkLegacyDir(root: string): Promise<void> {
           `expected nothing or a symlink to ${LEGACY_RPMDB_LINK_TARGET}`,
       );
     }
-    await rmdir(link);
+    rmdirSync(link);
   } else if (st !== undefined) {
     throw installFailed(link, `is a file; expected a symlink to ${LEGACY_RPMDB_LINK_TARGET}`);
   }
-  await symlink(LEGACY_RPMDB_LINK_TARGET, link).catch((err: NodeJS.ErrnoException) => {
-    throw installFailed(link, `cannot create the symlink: ${err.message}`, err);
-  });
+  try {
+    symlinkSync(LEGACY_RPMDB_LINK_TARGET, link);
+  } catch (err) {
+    throw installFailed(link, `cannot create the symlink: ${(err as Error).message}`, err);
+  }
 }
 
 function installFailed(subject: string, what: string, cause?: unknown): GroveError {

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { GroveError, isGroveError } from "@grove/core/store";
 import { insertHeaders } from "./insert-headers.js";
 import { buildInstalledHeader, type InstalledHeader } from "./installed-header.js";
@@ -134,11 +134,16 @@ export async function writeRpmdb(
 export async function writeDatabaseFile(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    await writeFile(tmp, bytes, { mode: 0o644, flag: "wx" });
-    for (const suffix of ["-wal", "-shm", "-journal"]) await rm(path + suffix, { force: true });
-    await rename(tmp, path);
+    // Synchronous: one file of a few MB and four system calls, where each thread-pool round trip costs more.
+    writeFileSync(tmp, bytes, { mode: 0o644, flag: "wx" });
+    for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
+    renameSync(tmp, path);
   } catch (cause) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing to clean
+    }
     throw new GroveError("CHECKOUT_RPMDB_WRITE_FAILED", `${path}: cannot write the rpm database: ${String(cause)}`, {
       subject: path,
       cause,

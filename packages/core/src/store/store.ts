@@ -472,7 +472,7 @@ export async function openStore(dir: string, options: OpenStoreOptions = {}): Pr
   const file = path.join(root, "store.json");
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") {
       throw new GroveError("STORE_NOT_FOUND", `${root} is not a grove store: ${file} does not exist`, {

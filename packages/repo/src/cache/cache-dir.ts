@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RepoErrorCode, repoError } from "../errors.js";
 import { type BinaryContent, decodeBinaryFile, encodeBinaryFile } from "./binary-file.js";
@@ -49,7 +50,8 @@ export async function writeFileAtomic(file: string, data: string | Buffer | Buff
 export async function readBinaryCache(file: string, kind: string): Promise<BinaryContent | undefined> {
   let data: Buffer;
   try {
-    data = await readFile(file);
+    // Synchronous: a local file read at once, without a wait for libuv's thread pool (every warm command reads it).
+    data = readFileSync(file);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMetadataExpired } from "../config/metadata-expire.js";
 import type { ResolvedRepoUrls } from "../config/resolve-urls.js";
@@ -67,9 +68,10 @@ export async function readUnexpiredRepomd(
   if (expireSeconds === 0) return undefined;
   const file = path.join(cacheDir, REPOMD_FILE);
   try {
-    const info = await stat(file);
+    // Synchronous reads of small local files: no thread-pool round trips on the warm path.
+    const info = statSync(file);
     if (isMetadataExpired(now - info.mtimeMs, expireSeconds)) return undefined;
-    return await readRepomdFile(cacheDir, await readFile(file), urls);
+    return await readRepomdFile(cacheDir, readFileSync(file), urls);
   } catch {
     return undefined;
   }
@@ -93,7 +95,12 @@ export async function recordRepomdCheck(cacheDir: string, fetched: FetchedRepomd
 }
 
 async function readRepomdFile(cacheDir: string, bytes: Buffer, urls: ResolvedRepoUrls): Promise<FetchedRepomd> {
-  const listed = await readFile(path.join(cacheDir, MIRRORS_FILE), "utf8").catch(() => "");
+  let listed = "";
+  try {
+    listed = readFileSync(path.join(cacheDir, MIRRORS_FILE), "utf8");
+  } catch {
+    // no mirror list recorded
+  }
   const baseUrls = listed.split("\n").filter((line) => line !== "");
   return { baseUrls: baseUrls.length > 0 ? baseUrls : urls.baseUrls, bytes, url: path.join(cacheDir, REPOMD_FILE) };
 }

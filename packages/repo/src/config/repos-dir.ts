@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { GroveError } from "@grove/core/store";
@@ -40,7 +41,7 @@ export async function readReposDir(dir: string): Promise<ConfiguredRepo[]> {
   const folder = reposDir(dir);
   let names: string[];
   try {
-    names = await readdir(folder);
+    names = readdirSync(folder);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
@@ -48,7 +49,7 @@ export async function readReposDir(dir: string): Promise<ConfiguredRepo[]> {
   const found = new Map<string, ConfiguredRepo>();
   for (const name of names.filter((n) => n.endsWith(".repo")).sort()) {
     const file = path.join(folder, name);
-    for (const config of parseRepoFile(await readFile(file, "utf8"), file)) {
+    for (const config of parseRepoFile(readFileSync(file, "utf8"), file)) {
       const previous = found.get(config.id);
       if (previous !== undefined) {
         throw new GroveError(
