@@ -1,11 +1,13 @@
-import { GroveError } from "@grove/core/store";
+import { GroveError, type Store } from "@grove/core/store";
+import { DEFAULT_SOLVE_ARCH } from "@grove/repo/solver";
 import { assertRootName } from "../generations/grove-layout.js";
 import type { GroveRunOptions } from "./build-generation.js";
 import { currentGeneration } from "./current-generation.js";
 import { openGroveDir } from "./grove-dir.js";
 import { loadGroveRepos } from "./grove-repos.js";
 import type { RootResult } from "./root-result.js";
-import { solveRequest } from "./solve-request.js";
+import { readSolveCache, solveCacheKey, writeSolveCache } from "./solve-cache.js";
+import { type SolvedPackage, solveRequest } from "./solve-request.js";
 
 /** Options of {@link assemble}. */
 export interface AssembleRequestOptions extends GroveRunOptions {
@@ -15,7 +17,8 @@ export interface AssembleRequestOptions extends GroveRunOptions {
 
 /**
  * Assembles root `name` from package specs: loads the grove directory's repositories (metadata
- * cache: no request until `metadata_expire`, then one small one), solves, downloads only the packages the
+ * cache: no request until `metadata_expire`, then one small one), solves (or reuses the solution of the same
+ * request against the same repository state, `cache/solve/`, when the store holds all of it), downloads only the packages the
  * store lacks (found by sha256 in the store's source index), imports them, and checks the whole set
  * out as a new generation `roots/NAME.G` that `roots/NAME` then points at. When the root exists,
  * its `/etc` and `/var` are merged into the new generation and the previous one is kept.
@@ -47,10 +50,17 @@ export async function assemble(
     repos: repos.repoSet.repos.map((r) => ({ id: r.id, fromCache: r.fromCache })),
   });
   const weakDeps = options.weakDeps ?? true;
-  const solved = await solveRequest(repos, specs, {
-    weakDeps,
-    ...(options.arch === undefined ? {} : { arch: options.arch }),
-  });
+  // The same request against the same repository state resolves to the same set: solved once, then cached.
+  const key = solveCacheKey({ specs, weakDeps, arch: options.arch ?? DEFAULT_SOLVE_ARCH }, repos);
+  let solved = readSolveCache(store.dir, key);
+  if (solved !== undefined && !(await allStored(store, solved))) solved = undefined;
+  if (solved === undefined) {
+    solved = await solveRequest(repos, specs, {
+      weakDeps,
+      ...(options.arch === undefined ? {} : { arch: options.arch }),
+    });
+    writeSolveCache(store.dir, key, solved);
+  }
   // Loaded on demand: it pulls in the checkout, the rpmdb writer and sql.js.
   const { buildGeneration } = await import("./build-generation.js");
   return buildGeneration({
@@ -63,6 +73,15 @@ export async function assemble(
     options,
     started,
   });
+}
+
+/** True when the store holds every package (by its sha256 in the source index): then no download needs a handle. */
+async function allStored(store: Store, solved: readonly SolvedPackage[]): Promise<boolean> {
+  for (const p of solved) {
+    const commit = p.sha256 === undefined ? undefined : await store.lookupSource(p.sha256).catch(() => undefined);
+    if (commit === undefined || !(await store.hasCommit(commit))) return false;
+  }
+  return true;
 }
 
 /** The current generation for the report; a damaged record only costs the version diff. */

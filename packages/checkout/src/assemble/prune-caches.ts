@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Store } from "@grove/core";
 import { recipeCacheDir, recipeCommits } from "../recipe/checkout-recipe.js";
 import { readCachedRpmdb, rpmdbCacheDir } from "../root-rpmdb-cache.js";
+import { readSolveCache, solveCacheDir } from "./solve-cache.js";
 import { rpmdbSourceByHint } from "../root-rpmdb-sources.js";
 
 /** What {@link pruneCaches} removed. */
@@ -13,13 +14,16 @@ export interface PrunedCaches {
   symlinks: number;
   /** Checkout recipes (`cache/checkouts/<key>.json`) naming a commit the store no longer holds, or unreadable. */
   recipes: number;
+  /** Cached solutions (`cache/solve/<key>.json`) with a package the store no longer holds, or unreadable. */
+  solutions: number;
 }
 
 /**
  * Removes cache entries that serve nothing any more; run by `collectGarbage` after the store's gc.
  * - A cached rpmdb is kept while every package of its set is still in the store (by its sha256 in the
  *   source index): then a root of that set can be assembled without a download and copies it.
- * - A checkout recipe is kept while the store holds every commit it names.
+ * - A checkout recipe is kept while the store holds every commit it names; a cached solution while it holds every
+ *   package of it.
  * - A symlink-pool entry is kept while some root hard-links it. An `assemble` running meanwhile that
  *   loses an entry falls back to creating its symlink directly (see `SymlinkPool`), so this is safe
  *   without a lock.
@@ -31,7 +35,20 @@ export async function pruneCaches(store: Store): Promise<PrunedCaches> {
     rpmdbs: await pruneRpmdbCache(store),
     symlinks: pruneSymlinkPool(store.dir),
     recipes: await pruneRecipes(store),
+    solutions: await pruneSolutions(store),
   };
+}
+
+async function pruneSolutions(store: Store): Promise<number> {
+  const dir = solveCacheDir(store.dir);
+  let removed = 0;
+  for (const name of listDir(dir)) {
+    const solved = name.endsWith(".json") ? readSolveCache(store.dir, name.slice(0, -".json".length)) : undefined;
+    const keys = solved?.map((p) => `${p.nevra} ${p.sha256}`);
+    if (keys !== undefined && (await allPackagesStored(store, keys))) continue;
+    if (removeFile(path.join(dir, name))) removed++;
+  }
+  return removed;
 }
 
 async function pruneRecipes(store: Store): Promise<number> {

@@ -35,9 +35,9 @@ export const registerGcCommand = (root: RootCommand, ctx: CliContext): void => {
         `store: removed ${g.commitsRemoved} commits and ${g.objectsRemoved} objects (${formatSize(g.bytesFreed)} freed); kept ${g.commitsKept} commits and ${g.objectsKept} objects\n`,
       );
       const c = result.caches;
-      if (c.rpmdbs + c.symlinks + c.recipes > 0) {
+      if (c.rpmdbs + c.symlinks + c.recipes + c.solutions > 0) {
         ctx.stdout(
-          `caches: removed ${c.rpmdbs} cached rpmdbs, ${c.recipes} checkout recipes and ${c.symlinks} unused pool symlinks\n`,
+          `caches: removed ${c.rpmdbs} cached rpmdbs, ${c.recipes} checkout recipes, ${c.solutions} cached solutions and ${c.symlinks} unused pool symlinks\n`,
         );
       }
     });
