@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { isGroveError, type Store } from "@grove/core/store";
-import { readIdTable } from "./owners/id-table.js";
+import { type IdTable, readIdTable } from "./owners/id-table.js";
 import { buildManifest } from "./owners/manifest.js";
 import { buildCheckoutPlan } from "./plan/build-plan.js";
 import { isGhost } from "./plan/entry-checks.js";
@@ -189,6 +189,26 @@ export function manifestOf(planned: PlannedCheckout): ManifestRecord[] {
   const { root, layout } = planned;
   const etc = existsSync(`${root}/etc/passwd`) ? `${root}/etc` : `${root}/usr/etc`;
   return buildManifest(layout, readIdTable(`${etc}/passwd`), readIdTable(`${etc}/group`));
+}
+
+/**
+ * {@link manifestOf} before the tree is written: owners resolved through the packages' own `/etc/passwd` and
+ * `/etc/group`, read from their store objects (the files the tree gets copies of). `undefined` when one of them is
+ * shipped as something else than a regular file (then only the written tree tells).
+ */
+export function manifestFromPlan(planned: PlannedCheckout, storeDir: string): ManifestRecord[] | undefined {
+  const tables: IdTable[] = [];
+  for (const name of ["/etc/passwd", "/etc/group"]) {
+    const entry = planned.plan.entries.get(name)?.entry;
+    if (entry === undefined || isGhost(entry)) {
+      tables.push(new Map());
+      continue;
+    }
+    if ((entry.type !== "file" && entry.type !== "hardlink") || entry.object === undefined) return undefined;
+    const perm = (entry.mode & 0o777).toString(8).padStart(4, "0");
+    tables.push(readIdTable(`${storeDir}/objects/${entry.object.slice(0, 2)}/${entry.object}.${perm}`));
+  }
+  return buildManifest(planned.layout, tables[0]!, tables[1]!);
 }
 
 /** Plan counters of a checkout. */

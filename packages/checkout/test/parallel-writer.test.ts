@@ -21,7 +21,7 @@ import { SymlinkPool } from "../src/store/symlink-pool.js";
 import type { PlannedEntry } from "../src/types.js";
 import { removeTree } from "../src/write/remove-tree.js";
 import { splitLayout } from "../src/write/split-layout.js";
-import { prestartTreeWriter, releaseTreeWriter } from "../src/write/tree-writer-thread.js";
+import { prestartTreeWriter, releaseTreeWriter, treeWriterReady } from "../src/write/tree-writer-thread.js";
 import { executeTreeWrite, planTreeWrite, writeTree, writeTreeParallel } from "../src/write/write-tree.js";
 import { objectInodes, readTree, type TreeNode } from "./helpers/checkout-tree.js";
 
@@ -68,31 +68,60 @@ describe("the parallel tree writer on the apache2 corpus", () => {
     return out;
   };
 
-  it("splits the tree into two halves of whole subtrees with about equal cost", () => {
-    const split = splitLayout(layout, false);
-    const [a, b] = split.halves;
+  it("splits the tree into parts of whole subtrees of about equal cost, heaviest first", () => {
+    const split = splitLayout(layout, false, 8);
+    const parts = split.parts;
+    expect(parts).toHaveLength(8);
     expect(split.spine[0]).toBe(0);
-    expect(a.nodes.length + b.nodes.length).toBe(layout.nodes.length);
-    expect(split.spine.length + a.dirs.length + b.dirs.length).toBe(layout.dirs.length);
-    expect(Math.min(a.cost, b.cost) / Math.max(a.cost, b.cost)).toBeGreaterThan(0.8);
-    // Every non-spine directory's parent is in the spine or in the same half.
-    const half = new Map<string, number>();
-    for (const i of a.dirs) half.set(layout.dirs[i]!.path, 0);
-    for (const i of b.dirs) half.set(layout.dirs[i]!.path, 1);
+    expect(parts.reduce((n, p) => n + p.nodes.length, 0)).toBe(layout.nodes.length);
+    expect(split.spine.length + parts.reduce((n, p) => n + p.dirs.length, 0)).toBe(layout.dirs.length);
+    const costs = parts.map((p) => p.cost);
+    expect(costs).toEqual([...costs].sort((x, y) => y - x));
+    expect(Math.min(...costs) / Math.max(...costs)).toBeGreaterThan(0.6);
+    // Every non-spine directory's parent is in the spine or in the same part; every node's directory too.
+    const partOf = new Map<string, number>();
+    parts.forEach((part, n) => {
+      for (const i of part.dirs) partOf.set(layout.dirs[i]!.path, n);
+    });
     const spine = new Set(split.spine.map((i) => layout.dirs[i]!.path));
-    for (const [p, h] of half) {
+    for (const [p, n] of partOf) {
       const parent = path.posix.dirname(p);
-      expect(spine.has(parent) || half.get(parent) === h, p).toBe(true);
+      expect(spine.has(parent) || partOf.get(parent) === n, p).toBe(true);
     }
+    parts.forEach((part, n) => {
+      for (const i of part.nodes) {
+        const dir = path.posix.dirname(layout.nodes[i]!.path);
+        expect(spine.has(dir) || partOf.get(dir) === n, layout.nodes[i]!.path).toBe(true);
+      }
+    });
   });
 
   it("stops a prestarted writer thread on release, and starts a new one for the next tree", async () => {
     prestartTreeWriter();
     expect(releaseTreeWriter()).toBe(true);
     expect(releaseTreeWriter()).toBe(false);
-    const written = await writeTreeParallel(layout, { storeDir: store.dir, dest: dest("after-release") });
+    const written = await writeTreeParallel(layout, {
+      storeDir: store.dir,
+      dest: dest("after-release"),
+      writerThreadOnly: true,
+    });
     expect(written.threads).toBe(2);
     expect(written.stats.linked).toBeGreaterThan(1000);
+  });
+
+  it("shares the parts between both threads when the writer thread is ready, and writes alone when it is not", async () => {
+    prestartTreeWriter();
+    await treeWriterReady();
+    const both = await writeTreeParallel(layout, { storeDir: store.dir, dest: dest("shared-parts") });
+    expect(both.threads).toBe(2);
+    // A small tree of two parts on a new thread: this thread takes both before the thread has started.
+    const small = await writeTreeParallel(layout, {
+      storeDir: store.dir,
+      dest: dest("alone"),
+      parallelMinCost: Math.ceil(splitLayout(layout, false, 1).total / 2),
+    });
+    expect(small.stats).toEqual(both.stats);
+    expect(snapshot(dest("alone"))).toEqual(snapshot(dest("shared-parts")));
   });
 
   it("writes the same tree, counters, warnings and directory modes as the serial writer", async () => {
@@ -101,6 +130,7 @@ describe("the parallel tree writer on the apache2 corpus", () => {
       storeDir: store.dir,
       dest: dest("parallel"),
       applyDirModes: false,
+      writerThreadOnly: true,
     });
     expect(parallel.threads).toBe(2);
     expect(serial.threads).toBe(1);
@@ -140,9 +170,9 @@ describe("the parallel tree writer on the apache2 corpus", () => {
       expect(lstatSync(path.join(dest("parallel-modes"), rel)).nlink, rel).toBeGreaterThanOrEqual(5);
   });
 
-  it("reports a missing object met in the worker's half as the serial writer does", async () => {
-    const split = splitLayout(layout, false);
-    const victim = split.halves[1].nodes.find((i) => {
+  it("reports a missing object met in the writer thread as the serial writer does", async () => {
+    const split = splitLayout(layout, false, 8);
+    const victim = split.parts[1]!.nodes.find((i) => {
       const n = layout.nodes[i]!;
       return n.planned.entry.type === "file" && !n.copy;
     })!;
@@ -153,7 +183,7 @@ describe("the parallel tree writer on the apache2 corpus", () => {
     }));
     const serial = catchError(() => writeTree(broken, { storeDir: store.dir, dest: dest("missing-serial") }));
     const parallel = await catchAsync(() =>
-      writeTreeParallel(broken, { storeDir: store.dir, dest: dest("missing-parallel") }),
+      writeTreeParallel(broken, { storeDir: store.dir, dest: dest("missing-parallel"), writerThreadOnly: true }),
     );
     expect(isGroveError(serial) && serial.code).toBe("CHECKOUT_MISSING_OBJECT");
     expect(isGroveError(parallel) && parallel.code).toBe("CHECKOUT_MISSING_OBJECT");
@@ -161,15 +191,15 @@ describe("the parallel tree writer on the apache2 corpus", () => {
     expect((parallel as Error).message).toContain(layout.nodes[victim]!.planned.path);
   });
 
-  it("rethrows a system error of the worker's half with its code, syscall and path", async () => {
-    const split = splitLayout(layout, false);
-    const victim = split.halves[1].nodes.find((i) => layout.nodes[i]!.planned.entry.type === "symlink")!;
+  it("rethrows a system error of the writer thread with its code, syscall and path", async () => {
+    const split = splitLayout(layout, false, 8);
+    const victim = split.parts[1]!.nodes.find((i) => layout.nodes[i]!.planned.entry.type === "symlink")!;
     expect(victim).toBeDefined();
     // The same symlink twice: the second one meets EEXIST.
     const doubled: TreeLayout = { dirs: layout.dirs, nodes: [...layout.nodes, layout.nodes[victim]!] };
     const serial = catchError(() => writeTree(doubled, { storeDir: store.dir, dest: dest("exists-serial") }));
     const parallel = (await catchAsync(() =>
-      writeTreeParallel(doubled, { storeDir: store.dir, dest: dest("exists-parallel") }),
+      writeTreeParallel(doubled, { storeDir: store.dir, dest: dest("exists-parallel"), writerThreadOnly: true }),
     )) as NodeJS.ErrnoException;
     expect((serial as NodeJS.ErrnoException).code).toBe("EEXIST");
     expect(parallel.code).toBe("EEXIST");
@@ -233,6 +263,7 @@ describe("the parallel tree writer with ISO-8859-1 names", () => {
         storeDir,
         dest: path.join(work, "parallel"),
         parallelMinCost: 1,
+        writerThreadOnly: true,
       });
       expect(parallel.threads).toBe(2);
       expect(parallel.stats).toEqual(serial.stats);
@@ -242,17 +273,14 @@ describe("the parallel tree writer with ISO-8859-1 names", () => {
       expect(want.get("caf\u00e9/d0\u00e9/l0")).toEqual({ type: "symlink", mode: 0o777, target: "../t\u00e90" });
       expect(want.get("caf\u00e9/d0\u00e9")?.mode).toBe(0o555);
 
-      // The same plan as JSON (what a checkout recipe keeps), the second half read by the thread from a file.
+      // The same plan as JSON (what a checkout recipe keeps), the parts read by the thread from a file.
       const plan = JSON.parse(JSON.stringify(planTreeWrite(layout, { parallel: true, parallelMinCost: 1 })));
       const file = path.join(work, "plan.json");
-      writeFileSync(
-        file,
-        `${JSON.stringify({ head: true })}\n${JSON.stringify(plan.parts[0])}\n${JSON.stringify(plan.parts[1])}\n`,
-      );
+      writeFileSync(file, `${[{ head: true }, ...plan.parts].map((line) => JSON.stringify(line)).join("\n")}\n`);
       const fromFile = await executeTreeWrite(
-        { dirs: plan.dirs, spine: plan.spine, parts: [plan.parts[0], undefined] },
-        { storeDir, dest: path.join(work, "from-file") },
-        (ctx) => ({ ctx, partAt: { file, line: 2 } }),
+        plan,
+        { storeDir, dest: path.join(work, "from-file"), writerThreadOnly: true },
+        (ctx, owners) => ({ ctx, owners, partsAt: { file, firstLine: 1 } }),
       );
       expect(fromFile.threads).toBe(2);
       expect(fromFile.stats).toEqual(serial.stats);

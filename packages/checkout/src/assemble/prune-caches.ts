@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Store } from "@grove/core";
 import { recipeCacheDir, recipeCommits } from "../recipe/checkout-recipe.js";
 import { readCachedRpmdb, rpmdbCacheDir } from "../root-rpmdb-cache.js";
-import { readSolveCache, solveCacheDir } from "./solve-cache.js";
 import { rpmdbSourceByHint } from "../root-rpmdb-sources.js";
+import { readSolveCache, solveCacheDir } from "./solve-cache.js";
 
 /** What {@link pruneCaches} removed. */
 export interface PrunedCaches {

@@ -43,7 +43,10 @@ export function solveCacheDir(dir: string): string {
 }
 
 /** The cache key of a request against the repositories as loaded. */
-export function solveCacheKey(request: SolveCacheRequest, repos: Pick<GroveRepos, "snapshots" | "configFingerprint">): string {
+export function solveCacheKey(
+  request: SolveCacheRequest,
+  repos: Pick<GroveRepos, "snapshots" | "configFingerprint">,
+): string {
   const what = [
     FORMAT,
     VERSION,

@@ -4,6 +4,7 @@ import { isGroveError } from "@grove/core/store";
 import {
   type CheckoutStats,
   cleanUp,
+  manifestFromPlan,
   manifestOf,
   type PlannedCheckout,
   planCheckout,
@@ -46,7 +47,7 @@ export interface PackageSetCheckout {
  * Checks a package set out as a root's tree in the container layout, on two threads, with directory modes
  * left to the caller (as `checkoutCommitsParallel` with `applyDirModes: false`), and keeps what planning
  * computed as a recipe in `cache/checkouts/`: the next root of the same package set skips reading the
- * commits, merging and laying out, and each thread reads its half of the ops straight from the recipe.
+ * commits, merging and laying out, and each thread reads the parts it takes straight from the recipe.
  * A recipe that fails to serve (damaged, or its write fails for any reason but `CHECKOUT_DEST_EXISTS`) is
  * dropped, the partial tree removed, and the checkout done again from the commits, which then decides.
  * @param store - the store
@@ -79,11 +80,12 @@ export async function checkoutPackageSet(
 }
 
 function writeFromRecipe(recipe: LoadedRecipe, options: WriteTreeOptions): Promise<WriteTreeResult> {
-  const { head, first, file } = recipe;
-  const parts = head.parts === 2 ? [first, undefined] : [first];
-  return executeTreeWrite({ dirs: head.dirs, spine: head.spine, parts }, options, (ctx) => ({
+  const { head, file } = recipe;
+  const parts = Array.from({ length: head.parts }, (_, i) => () => recipe.part(i));
+  return executeTreeWrite({ dirs: head.dirs, spine: head.spine, parts }, options, (ctx, owners) => ({
     ctx,
-    partAt: { file, line: 2 },
+    owners,
+    partsAt: { file, firstLine: 1 },
   }));
 }
 
@@ -116,33 +118,37 @@ async function checkoutAndStore(
     applyDirModes: false,
   });
   const plan = planTreeWrite(planned.layout, { copyAll: writeOptions.copyAll ?? false, parallel: true });
+  const counters = planCounters(planned.plan);
+  const defaults = areaDefaults(planned.plan.entries);
+  // The recipe is stored first, so that the writer thread reads the parts it takes from it instead of the main
+  // thread cloning them all into a message; when it cannot be (not writable, or the manifest needs the written
+  // tree), the parts are sent, and the recipe stored after the write.
+  const early = manifestFromPlan(planned, store.dir);
+  const head = (manifest: ManifestRecord[]) => ({
+    commits: packages.map((p) => p.commitId),
+    counters,
+    warnings: planned.plan.warnings,
+    manifest,
+    defaults,
+    dirs: plan.dirs,
+    spine: plan.spine,
+    parts: plan.parts.length,
+  });
+  const stored = early === undefined ? undefined : writeRecipe(store.dir, key, head(early), plan.parts);
   let written: WriteTreeResult;
   try {
-    written = await executeTreeWrite(plan, writeOptions, (ctx) => ({
-      ctx,
-      part: plan.parts[1]!,
-    }));
+    written = await executeTreeWrite(plan, writeOptions, (ctx, owners) =>
+      stored === undefined
+        ? { ctx, owners, parts: plan.parts }
+        : { ctx, owners, partsAt: { file: stored, firstLine: 1 } },
+    );
   } catch (err) {
+    // A set whose checkout fails keeps no recipe: the next attempt plans again from the commits.
+    if (stored !== undefined) dropRecipe(stored);
     throw cleanUp(planned.root, err);
   }
-  const counters = planCounters(planned.plan);
-  const manifest = manifestOf(planned);
-  const defaults = areaDefaults(planned.plan.entries);
-  writeRecipe(
-    store.dir,
-    key,
-    {
-      commits: packages.map((p) => p.commitId),
-      counters,
-      warnings: planned.plan.warnings,
-      manifest,
-      defaults,
-      dirs: plan.dirs,
-      spine: plan.spine,
-      parts: plan.parts.length,
-    },
-    plan.parts,
-  );
+  const manifest = early ?? manifestOf(planned);
+  if (stored === undefined) writeRecipe(store.dir, key, head(manifest), plan.parts);
   return {
     dest: planned.root,
     stats: stats(written, counters, started, planned.planned),

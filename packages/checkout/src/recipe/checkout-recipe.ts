@@ -4,9 +4,9 @@
  * of ~8,000 entries (reading the commits, merging, laying out, resolving every op) costs more main-thread time
  * than writing it; commits never change, so the result for an ordered list of commits is always the same.
  *
- * A recipe is three or four JSON lines: a head ({@link RecipeHead}: counters, the plan's warnings, the
- * manifest, the `/etc` and `/var` defaults, the directories and the spine), then one line per write part
- * ({@link WritePart}), so the writer thread reads its own half straight from the file. Only a cache: anything
+ * A recipe is JSON lines: a head ({@link RecipeHead}: counters, the plan's warnings, the manifest, the `/etc` and
+ * `/var` defaults, the directories and the spine), then one line per write part ({@link WritePart}), so that the
+ * writer thread reads the parts it takes straight from the file. Only a cache: anything
  * unreadable, of another format or failing its checks is a miss.
  * @packageDocumentation
  */
@@ -25,7 +25,9 @@ const RECIPE_FORMAT = "grove-checkout-recipe";
  * Bump whenever planning, layout or the write ops change what a package set produces: older recipes are then
  * misses (and pruned by gc once their packages are gone).
  */
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
+/** Parts a recipe may have, at most (the writer cuts a tree into 8). */
+const MAX_RECIPE_PARTS = 64;
 
 /** A package of a set, as a recipe's key sees it. */
 export interface RecipePackage {
@@ -73,17 +75,17 @@ export interface RecipeHead {
   parts: number;
 }
 
-/** A recipe read back: its head, its file, and its first part (the second stays in the file). */
+/** A recipe read back: its head, its file, and its parts, parsed when taken. */
 export interface LoadedRecipe {
   /** `cache/checkouts/<key>.json`. */
   file: string;
   /** The head. */
   head: RecipeHead;
   /**
-   * Parses and checks the first part (what the calling thread writes); throws an `Error` naming the file when it is
-   * not sound. Left for later so that the writer thread can be reading the second part meanwhile.
+   * Parses and checks part `i` (line `1 + i`); throws an `Error` naming the file when it is not sound. Parts are
+   * parsed only by the thread that takes them.
    */
-  first: () => WritePart;
+  part: (i: number) => WritePart;
 }
 
 /** `<dir>/cache/checkouts`. */
@@ -121,11 +123,14 @@ export function readRecipe(dir: string, key: string): LoadedRecipe | undefined {
     const lineEnd = text.indexOf("\n");
     const head = checkHead(JSON.parse(text.slice(0, lineEnd)) as unknown, key, file);
     if (head === undefined) return undefined;
-    const first = () => {
-      const partEnd = text.indexOf("\n", lineEnd + 1);
-      return checkWritePart(JSON.parse(text.slice(lineEnd + 1, partEnd < 0 ? undefined : partEnd)) as unknown, file);
+    let lines: string[] | undefined;
+    const part = (i: number) => {
+      lines ??= text.slice(lineEnd + 1).split("\n");
+      const line = lines[i];
+      if (line === undefined || line === "") throw new Error(`${file}: part ${i + 1} is missing`);
+      return checkWritePart(JSON.parse(line) as unknown, file);
     };
-    return { file, head, first };
+    return { file, head, part };
   } catch {
     return undefined;
   }
@@ -136,7 +141,7 @@ function checkHead(value: unknown, key: string, file: string): RecipeHead | unde
   const h = value as RecipeHead;
   if (h === null || typeof h !== "object" || h.format !== RECIPE_FORMAT || h.version !== RECIPE_VERSION)
     return undefined;
-  if (h.key !== key || (h.parts !== 1 && h.parts !== 2)) return undefined;
+  if (h.key !== key || !Number.isSafeInteger(h.parts) || h.parts < 1 || h.parts > MAX_RECIPE_PARTS) return undefined;
   if (!Array.isArray(h.commits) || !h.commits.every((c) => typeof c === "string")) return undefined;
   const c = h.counters;
   if (c === null || typeof c !== "object" || ![c.entries, c.paths, c.shared, c.ghosts].every(Number.isSafeInteger)) {
@@ -152,18 +157,19 @@ function checkHead(value: unknown, key: string, file: string): RecipeHead | unde
 }
 
 /**
- * Stores a recipe under `key` (temporary file + rename; a failure to write is ignored: the cache is an
- * optimisation).
+ * Stores a recipe under `key` (temporary file + rename; a failure to write is reported, not thrown: the cache is
+ * an optimisation).
  * @param dir - the grove directory
  * @param head - the head, without format, version and key
  * @param parts - the write parts, as many as `head.parts`
+ * @returns the file, or `undefined` when it could not be written
  */
 export function writeRecipe(
   dir: string,
   key: string,
   head: Omit<RecipeHead, "format" | "version" | "key">,
   parts: readonly WritePart[],
-): void {
+): string | undefined {
   const file = recipeFile(dir, key);
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
@@ -172,8 +178,10 @@ export function writeRecipe(
     for (const part of parts) lines.push(JSON.stringify(part));
     writeFileSync(tmp, `${lines.join("\n")}\n`, { mode: 0o644 });
     renameSync(tmp, file);
+    return file;
   } catch {
-    rmSync(tmp, { force: true });
+    dropRecipe(tmp);
+    return undefined;
   }
 }
 

@@ -7,23 +7,18 @@ const DIR_COST = 6;
 const COPY_COST = 8;
 /** Relative cost of a symlink (usually a hard link to a pooled one). */
 const SYMLINK_COST = 2;
-/**
- * Share of the total cost given to the first half (the calling thread's) beyond an even split: the second half's
- * thread starts some milliseconds later (it receives its job, or reads its part of a recipe), measured 5-25 ms
- * behind on the apache2 root, on ext4 and on tmpfs alike, so the first half takes about 56 %.
- */
-const FIRST_HALF_EXTRA = 0.12;
-
-/** A layout split into two halves of whole subtrees, written by two threads. */
+/** A layout split into parts of whole subtrees, which writer threads take one at a time. */
 export interface LayoutSplit {
-  /** Directories both halves write below (the root's ancestors of split subtrees), in layout order; index 0 is `/`. */
+  /** Directories every part writes below (the root's ancestors of split subtrees), in layout order; index 0 is `/`. */
   spine: number[];
-  /** For each half: its directories (layout order) and nodes (layout order), as indices into the layout. */
-  halves: [LayoutHalf, LayoutHalf];
+  /** The parts, heaviest first: their directories (layout order) and nodes (layout order), as layout indices. */
+  parts: LayoutPart[];
+  /** Estimated cost of the whole tree. */
+  total: number;
 }
 
-/** One half of a {@link LayoutSplit}. */
-export interface LayoutHalf {
+/** One part of a {@link LayoutSplit}. */
+export interface LayoutPart {
   /** Indices into `layout.dirs`. */
   dirs: number[];
   /** Indices into `layout.nodes`. */
@@ -33,16 +28,16 @@ export interface LayoutHalf {
 }
 
 /**
- * Splits a layout into two halves of about equal cost for two writer threads (the first a little heavier, see
- * `FIRST_HALF_EXTRA`): whole subtrees, so
- * each half creates its own directories (parents before children) and everything inside them.
- * Subtrees heavier than a third of the total are opened up (the directory joins the spine, which is
- * created before both halves start; its direct entries form one unit); units are then dealt out
- * heaviest first to the lighter half.
+ * Splits a layout into `count` parts of about equal cost for writer threads that each take the next part not yet
+ * taken: whole subtrees, so each part creates its own directories (parents before children) and everything inside
+ * them. Subtrees heavier than half a part are opened up (the directory joins the spine, which is created before
+ * any part starts; its direct entries form one unit); units are then dealt out heaviest first to the lightest part,
+ * and the parts come heaviest first (the threads take them in that order).
  * @param layout - the tree to write
  * @param copyAll - every file is copied (changes the cost estimate)
+ * @param count - how many parts (at least 1)
  */
-export function splitLayout(layout: TreeLayout, copyAll: boolean): LayoutSplit {
+export function splitLayout(layout: TreeLayout, copyAll: boolean, count = 2): LayoutSplit {
   const dirs = layout.dirs;
   const index = new Map<string, number>();
   for (let i = 0; i < dirs.length; i++) index.set(dirs[i]!.path, i);
@@ -80,39 +75,38 @@ export function splitLayout(layout: TreeLayout, copyAll: boolean): LayoutSplit {
   const spine: number[] = [];
   let units: number[] = [0];
   const cost = (u: number) => (u >= 0 ? subtree[u]! : own[-1 - u]! - DIR_COST);
-  for (let round = 0; round < 64; round++) {
+  const parts = Math.max(1, Math.floor(count));
+  for (let round = 0; round < 64 * parts; round++) {
     let heaviest = -1;
     for (const u of units) if (u >= 0 && (heaviest === -1 || cost(u) > cost(heaviest))) heaviest = u;
-    if (heaviest === -1 || cost(heaviest) <= total / 3) break;
+    if (heaviest === -1 || cost(heaviest) <= total / (2 * parts) + DIR_COST) break;
     inSpine[heaviest] = 1;
     spine.push(heaviest);
     units = units.filter((u) => u !== heaviest);
     units.push(-1 - heaviest, ...children[heaviest]!);
   }
   units.sort((a, b) => cost(b) - cost(a));
-  const side = new Int8Array(dirs.length).fill(-1);
-  const costs = [0, 0];
-  const directSide = new Int8Array(dirs.length).fill(0);
-  const extra = total * FIRST_HALF_EXTRA;
+  const side = new Int32Array(dirs.length).fill(-1);
+  const costs = new Float64Array(parts);
+  const directSide = new Int32Array(dirs.length).fill(0);
   for (const u of units) {
-    const h = costs[0]! <= costs[1]! + extra ? 0 : 1;
+    let h = 0;
+    for (let p = 1; p < parts; p++) if (costs[p]! < costs[h]!) h = p;
     costs[h]! += cost(u);
     if (u >= 0) side[u] = h;
     else directSide[-1 - u] = h;
   }
-  const halves: [LayoutHalf, LayoutHalf] = [
-    { dirs: [], nodes: [], cost: costs[0]! },
-    { dirs: [], nodes: [], cost: costs[1]! },
-  ];
+  const out: LayoutPart[] = Array.from(costs, (c) => ({ dirs: [], nodes: [], cost: c }));
   for (let i = 0; i < dirs.length; i++) {
     if (inSpine[i]) continue;
     if (side[i] === -1) side[i] = side[parent[i]!]!;
-    halves[side[i]!]!.dirs.push(i);
+    out[side[i]!]!.dirs.push(i);
   }
   for (let n = 0; n < layout.nodes.length; n++) {
     const d = nodeDir[n]!;
-    halves[inSpine[d] ? directSide[d]! : side[d]!]!.nodes.push(n);
+    out[inSpine[d] ? directSide[d]! : side[d]!]!.nodes.push(n);
   }
   spine.sort((a, b) => a - b);
-  return { spine, halves };
+  const nonEmpty = out.filter((part) => part.dirs.length + part.nodes.length > 0).sort((a, b) => b.cost - a.cost);
+  return { spine, parts: nonEmpty, total };
 }

@@ -3,6 +3,8 @@ import type { WriterJob } from "./tree-writer-worker.js";
 import type { WriteOpsResult } from "./write-ops.js";
 
 let spare: Worker | undefined;
+/** Resolves when the spare thread has started (its first message); see {@link treeWriterReady}. */
+let spareReady: Promise<void> | undefined;
 
 /**
  * Starts the parallel tree writer's worker thread now, so that its start-up (some 30-40 ms) overlaps
@@ -14,12 +16,24 @@ export function prestartTreeWriter(): void {
   if (spare !== undefined) return;
   const worker = new Worker(workerUrl());
   worker.unref();
+  spareReady = new Promise<void>((resolve) => {
+    worker.once("message", () => resolve());
+    worker.once("exit", () => resolve());
+  });
   // An idle thread that fails or exits is dropped; the next job starts a new one.
   worker.on("error", () => {});
   worker.once("exit", () => {
     if (spare === worker) spare = undefined;
   });
   spare = worker;
+}
+
+/**
+ * Resolves once the prestarted writer thread has finished starting up (or exited); at once when there is none.
+ * For tests and measurements: a write then surely has both threads from its first part.
+ */
+export function treeWriterReady(): Promise<void> {
+  return spare === undefined ? Promise.resolve() : (spareReady ?? Promise.resolve());
 }
 
 /**
@@ -36,25 +50,33 @@ export function releaseTreeWriter(): boolean {
   return true;
 }
 
+/** A job handed to the writer thread. */
+export interface WriterRun {
+  /** The results of the parts the thread wrote; rejects when the thread dies or fails to start. */
+  result: Promise<WriteOpsResult[]>;
+  /** Stops the thread without waiting (its job is not wanted any more); `result` then never settles. */
+  cancel(): void;
+}
+
 /**
- * Runs one job on the writer thread (the prestarted one, else a new one) and resolves with its
- * result; rejects when the thread dies or fails to start.
- * @param job - directories, nodes and context
+ * Runs one job on the writer thread (the prestarted one, else a new one).
+ * @param job - the parts (or where to read them), the claims array and the write context
  */
-export function runOnWriterThread(job: WriterJob): Promise<WriteOpsResult> {
+export function runOnWriterThread(job: WriterJob): WriterRun {
   prestartTreeWriter();
   const worker = spare!;
   spare = undefined;
   worker.ref();
-  return new Promise<WriteOpsResult>((resolve, reject) => {
-    const finish = () => {
-      worker.removeAllListeners();
-      worker.on("error", () => {}); // whatever a terminating thread still reports is moot
-      void worker.terminate();
-    };
-    worker.once("message", (result: WriteOpsResult) => {
+  const finish = () => {
+    worker.removeAllListeners();
+    worker.on("error", () => {}); // whatever a terminating thread still reports is moot
+    void worker.terminate();
+  };
+  const result = new Promise<WriteOpsResult[]>((resolve, reject) => {
+    worker.on("message", (reply: { results: WriteOpsResult[] } | { ready: true }) => {
+      if ("ready" in reply) return; // the start-up notice
       finish();
-      resolve(result);
+      resolve(reply.results);
     });
     worker.once("error", (err) => {
       finish();
@@ -66,6 +88,7 @@ export function runOnWriterThread(job: WriterJob): Promise<WriteOpsResult> {
     });
     worker.postMessage(job);
   });
+  return { result, cancel: finish };
 }
 
 /**

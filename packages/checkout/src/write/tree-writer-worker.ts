@@ -1,41 +1,68 @@
 /**
- * Worker-thread entry of the parallel tree writer: receives {@link WriterJob}s, writes them with
- * {@link runWriteOps} and posts each {@link WriteOpsResult} back. Imports only `node:*` modules and
- * the write helpers, so the thread starts in a few tens of milliseconds.
+ * Worker-thread entry of the parallel tree writer: receives a {@link WriterJob}, takes parts of the tree one at a
+ * time (claiming each in the shared `owners` array, as the main thread does) until none is left, writes each with
+ * {@link runWriteOps}, and posts the results back. Imports only `node:*` modules and the write helpers, so the
+ * thread starts in a few tens of milliseconds.
  * @packageDocumentation
  */
+import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { emptyNodeStats, runWriteOps, type WriteOpsContext, type WriteOpsResult } from "./write-ops.js";
-import { readWritePartLine } from "./write-part-json.js";
+import { checkWritePart } from "./write-part-json.js";
 import type { WritePart } from "./write-tree.js";
 
-/** One job for the writer thread: a part of a tree, given or to read from a line of a file. */
-export type WriterJob =
+/** `owners` value of a part this thread took (the main thread writes 1). */
+const WRITER_THREAD = 2;
+
+/** One job for the writer thread: the parts of a tree, given or to read from the lines of a file. */
+export type WriterJob = {
+  /** Root, store objects, copy mode, symlink pool. */
+  ctx: WriteOpsContext;
+  /** One `Int32Array` slot per part (0 free, 1 the main thread's, 2 this thread's), then a stop flag. */
+  owners: SharedArrayBuffer;
+} & (
   | {
-      /** Root, store objects, copy mode, symlink pool. */
-      ctx: WriteOpsContext;
-      /** The directories and nodes to write. */
-      part: WritePart;
+      /** The parts. */
+      parts: WritePart[];
     }
   | {
-      /** Root, store objects, copy mode, symlink pool. */
-      ctx: WriteOpsContext;
-      /** Where the part is: a JSON line of a file (a cached checkout recipe). */
-      partAt: { file: string; line: number };
-    };
+      /** Where the parts are: JSON lines of a file (a cached checkout recipe), part `i` on line `firstLine + i`. */
+      partsAt: { file: string; firstLine: number };
+    }
+);
+
+// Ready: whoever waits for the thread (see `treeWriterReady`) knows its start-up is over.
+parentPort?.postMessage({ ready: true });
 
 parentPort?.on("message", (job: WriterJob) => {
-  let result: WriteOpsResult;
-  try {
-    const part = "part" in job ? job.part : readWritePartLine(job.partAt.file, job.partAt.line);
-    result = runWriteOps(part.dirs, part.nodes, job.ctx);
-  } catch (err) {
-    result = {
-      stats: emptyNodeStats(),
-      warnings: [],
-      failure: { kind: "error", index: -1, message: (err as Error)?.message ?? String(err) },
-    };
+  const owners = new Int32Array(job.owners);
+  const count = owners.length - 1;
+  const results: WriteOpsResult[] = [];
+  const part = "parts" in job ? (i: number) => job.parts[i]! : partReader(job.partsAt.file, job.partsAt.firstLine);
+  for (let i = 0; i < count; i++) {
+    if (Atomics.load(owners, count) !== 0) break;
+    if (Atomics.compareExchange(owners, i, 0, WRITER_THREAD) !== 0) continue;
+    let result: WriteOpsResult;
+    try {
+      const mine = part(i);
+      result = runWriteOps(mine.dirs, mine.nodes, job.ctx);
+    } catch (err) {
+      result = { stats: emptyNodeStats(), warnings: [], failure: { kind: "error", index: -1, message: String(err) } };
+    }
+    if (result.failure?.kind === "error") delete result.failure.error;
+    results.push(result);
+    if (result.failure !== undefined) Atomics.store(owners, count, 1);
   }
-  if (result.failure?.kind === "error") delete result.failure.error;
-  parentPort?.postMessage(result);
+  parentPort?.postMessage({ results });
 });
+
+/** Reads part `i` from line `firstLine + i` of `file` (read once), checked (see `checkWritePart`). */
+function partReader(file: string, firstLine: number): (i: number) => WritePart {
+  let lines: string[] | undefined;
+  return (i) => {
+    lines ??= readFileSync(file, "utf8").split("\n");
+    const line = lines[firstLine + i];
+    if (line === undefined || line === "") throw new Error(`${file}: line ${firstLine + i + 1} is missing`);
+    return checkWritePart(JSON.parse(line) as unknown, file);
+  };
+}

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { WritePart } from "./write-tree.js";
 
 /** A path inside a root: absolute, no empty, `.` or `..` component, no NUL. */
@@ -6,24 +5,6 @@ const ROOT_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\0]+)+$/;
 /** An object's name below `objects/`: `ab/ab…(64 hex).pppp`. */
 const OBJECT_NAME = /^([0-9a-f]{2})\/\1[0-9a-f]{62}\.[0-7]{4}$/;
 const NODE_KINDS = new Set(["file", "symlink", "special"]);
-
-/**
- * Reads line `line` (0-based) of a file holding JSON lines and checks it is a {@link WritePart}: the
- * writer thread reads its half of a cached checkout recipe this way, so the main thread never clones it.
- * Throws an `Error` naming the file and what is wrong.
- * @param file - the file (a recipe in `cache/checkouts/`)
- * @param line - which line holds the part
- */
-export function readWritePartLine(file: string, line: number): WritePart {
-  const text = readFileSync(file, "utf8");
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    start = text.indexOf("\n", start) + 1;
-    if (start === 0) throw new Error(`${file}: line ${line + 1} is missing`);
-  }
-  const end = text.indexOf("\n", start);
-  return checkWritePart(JSON.parse(text.slice(start, end < 0 ? undefined : end)) as unknown, file);
-}
 
 /**
  * Checks that parsed JSON is a well-formed {@link WritePart} whose every path stays inside the root

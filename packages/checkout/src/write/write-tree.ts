@@ -33,7 +33,10 @@ export interface WriteTreeResult {
   dirModes: DirMode[];
   /** Decisions worth telling (copies instead of links, skipped special files). */
   warnings: CheckoutWarning[];
-  /** Threads that wrote the tree: 1, or 2 for {@link writeTreeParallel} on a tree large enough. */
+  /**
+   * Threads that wrote part of the tree: 1, or 2 when the writer thread took at least one part
+   * ({@link writeTreeParallel} on a tree large enough, and the thread ready in time).
+   */
   threads: number;
 }
 
@@ -53,16 +56,28 @@ export interface WriteTreeOptions {
    */
   sharedSymlinks?: boolean;
   /**
-   * {@link writeTreeParallel} only: the estimated cost (about one per hard link, see `splitLayout`) each
-   * half must reach for a second thread to be used (default 1,000); smaller trees are written serially.
+   * {@link writeTreeParallel} only: the estimated cost (about one per hard link, see `splitLayout`) of a part:
+   * the tree is cut into as many parts as it holds of these, at most 8 (default 500); a tree of less than two
+   * is written serially.
    */
   parallelMinCost?: number;
+  /**
+   * {@link writeTreeParallel} and `executeTreeWrite` only: leave every part to the writer thread (default false).
+   * For tests and diagnostics: it makes the thread's side of a write deterministic.
+   */
+  writerThreadOnly?: boolean;
 }
 
 const PERM_SUFFIX: string[] = Array.from({ length: 0o1000 }, (_, perm) => `.${formatPerm(perm)}`);
 
-/** Below this estimated cost per half a second thread does not pay for itself (about 1,000 hard links). */
-const PARALLEL_MIN_COST = 1000;
+/** Estimated cost of a part, at least (about 500 hard links): smaller parts cost more in hand-offs than they share. */
+const PART_MIN_COST = 500;
+/**
+ * Parts of a tree written on two threads, at most. Each thread takes the next part nobody took yet, so a writer
+ * thread still starting up leaves its share to the main thread instead of making it wait (measured: 10-30 ms of a
+ * warm assemble waiting with a fixed split in halves), and a thread that runs slower takes fewer parts.
+ */
+const MAX_PARTS = 8;
 
 /**
  * A tree's writes resolved to plain JSON data, independent of where the root goes: what {@link writeTree}
@@ -71,9 +86,9 @@ const PARALLEL_MIN_COST = 1000;
 export interface TreeWritePlan {
   /** Every directory in layout order (index 0 is the root, `/`) with the mode it ends with. */
   dirs: PlannedDir[];
-  /** Directories created before the parts (the ancestors both halves write below), parents first. */
+  /** Directories created before the parts (the ancestors the parts write below), parents first. */
   spine: DirOp[];
-  /** One part (written serially) or two halves of whole subtrees (one per thread). */
+  /** One part (written serially), or several of whole subtrees, heaviest first, taken by the threads in turn. */
   parts: WritePart[];
 }
 
@@ -87,7 +102,7 @@ export interface PlannedDir {
   mode: number;
 }
 
-/** One thread's share of a {@link TreeWritePlan}: its directories (parents first), then its nodes. */
+/** One part of a {@link TreeWritePlan}: its directories (parents first), then its nodes. */
 export interface WritePart {
   /** Directories to create. */
   dirs: DirOp[];
@@ -97,9 +112,9 @@ export interface WritePart {
 
 /** Options of {@link planTreeWrite}. */
 export interface PlanTreeWriteOptions {
-  /** Every file is copied (changes the cost estimate of the halves). */
+  /** Every file is copied (changes the cost estimates of the parts). */
   copyAll?: boolean;
-  /** Split into two halves for two threads when each reaches `parallelMinCost` (default false: one part). */
+  /** Cut the tree into parts for two threads (default false: one part). */
   parallel?: boolean;
   /** See {@link WriteTreeOptions.parallelMinCost}. */
   parallelMinCost?: number;
@@ -107,7 +122,7 @@ export interface PlanTreeWriteOptions {
 
 /**
  * Resolves a laid-out tree into a {@link TreeWritePlan}: directory and node ops in creation order, in
- * one part or (with `parallel`, for a tree large enough) two halves of about equal cost ({@link splitLayout}).
+ * one part or (with `parallel`, for a tree large enough) up to 8 parts of about equal cost ({@link splitLayout}).
  * @param layout - directories and nodes in creation order
  * @param options - copying and splitting options
  */
@@ -118,20 +133,25 @@ export function planTreeWrite(layout: TreeLayout, options: PlanTreeWriteOptions 
         ? { path: d.path, latin1: true, mode: appliedDirMode(d.mode) }
         : { path: d.path, mode: appliedDirMode(d.mode) },
   );
-  const allDirs = () => dirs.map((_, i) => i).slice(1);
-  const allNodes = () => layout.nodes.map((_, i) => i);
   if (options.parallel) {
-    const split = splitLayout(layout, options.copyAll ?? false);
-    const [first, second] = split.halves;
-    if (Math.min(first.cost, second.cost) >= (options.parallelMinCost ?? PARALLEL_MIN_COST)) {
-      return {
-        dirs,
-        spine: dirOps(dirs, split.spine.slice(1)),
-        parts: split.halves.map((h) => ({ dirs: dirOps(dirs, h.dirs), nodes: nodeOps(layout, h.nodes) })),
-      };
+    const copyAll = options.copyAll ?? false;
+    const minCost = options.parallelMinCost ?? PART_MIN_COST;
+    let split = splitLayout(layout, copyAll, MAX_PARTS);
+    const count = Math.min(MAX_PARTS, Math.floor(split.total / minCost));
+    if (count >= 2) {
+      if (count < MAX_PARTS) split = splitLayout(layout, copyAll, count);
+      if (split.parts.length >= 2) {
+        return {
+          dirs,
+          spine: dirOps(dirs, split.spine.slice(1)),
+          parts: split.parts.map((part) => ({ dirs: dirOps(dirs, part.dirs), nodes: nodeOps(layout, part.nodes) })),
+        };
+      }
     }
   }
-  return { dirs, spine: [], parts: [{ dirs: dirOps(dirs, allDirs()), nodes: nodeOps(layout, allNodes()) }] };
+  const allDirs = dirs.map((_, i) => i).slice(1);
+  const allNodes = layout.nodes.map((_, i) => i);
+  return { dirs, spine: [], parts: [{ dirs: dirOps(dirs, allDirs), nodes: nodeOps(layout, allNodes) }] };
 }
 
 /**
@@ -147,14 +167,14 @@ export function planTreeWrite(layout: TreeLayout, options: PlanTreeWriteOptions 
 export function writeTree(layout: TreeLayout, options: WriteTreeOptions): WriteTreeResult {
   const plan = planTreeWrite(layout, { copyAll: options.copyAll ?? false });
   const prepared = prepareTree(plan, options);
-  return finishTree(prepared, [runWriteOps(plan.parts[0]!.dirs, plan.parts[0]!.nodes, prepared.ctx)], options);
+  return finishTree(prepared, [runWriteOps(plan.parts[0]!.dirs, plan.parts[0]!.nodes, prepared.ctx)], 1, options);
 }
 
 /**
- * {@link writeTree} on two threads: the layout is split into two halves of whole subtrees of about
- * equal cost ({@link splitLayout}); a worker thread (started early by `prestartTreeWriter` when the
- * caller knows a checkout is coming) writes one while this thread writes the other. Same tree, stats,
- * warnings (in the serial order), directory modes and errors as {@link writeTree}; a small tree is
+ * {@link writeTree} on two threads: the layout is cut into parts of whole subtrees of about equal cost
+ * ({@link splitLayout}), and this thread and a worker thread (started early by `prestartTreeWriter` when the
+ * caller knows a checkout is coming) each take the next part nobody took yet until none is left. Same tree,
+ * stats, warnings (in the serial order), directory modes and errors as {@link writeTree}; a small tree is
  * written serially.
  * @param layout - directories and nodes in creation order
  * @param options - store, destination, copy and mode options
@@ -165,58 +185,108 @@ export async function writeTreeParallel(layout: TreeLayout, options: WriteTreeOp
     parallel: true,
     ...(options.parallelMinCost === undefined ? {} : { parallelMinCost: options.parallelMinCost }),
   });
-  return executeTreeWrite(plan, options, (ctx) => ({ ctx, part: plan.parts[1]! }));
+  return executeTreeWrite(plan, options, (ctx, owners) => ({ ctx, owners, parts: plan.parts }));
 }
 
 /**
- * Executes a {@link TreeWritePlan}: creates the root, the spine, then the parts: the first on this
- * thread, the second (if any) on the writer thread, given the job `secondJob` makes (the part itself,
- * or where to read it, e.g. a cached recipe's line). Merges the results as {@link writeTree} does.
- * The first part may be a function that makes it: it is called once the writer thread has its job.
- * @param plan - the directories, spine and parts (the second part only counts: `secondJob` may read it elsewhere)
+ * Executes a {@link TreeWritePlan}: creates the root and the spine, then writes the parts. With more than one
+ * part, the writer thread gets the job `threadJob` makes (the parts themselves, or where to read them, e.g. a
+ * cached recipe's lines) and both threads take parts in order, each claiming a part in `owners` (a shared array,
+ * one slot per part plus a stop flag) before writing it: whoever is free takes the next. The thread is waited for
+ * only when it took a part; otherwise it is stopped. Merges the results as {@link writeTree} does.
+ * @param plan - the directories, spine and parts (a part may be a function that parses it, called only if this
+ *   thread takes it)
  * @param options - store, destination, copy and mode options
- * @param secondJob - the writer thread's job for part 2, given the write context
+ * @param threadJob - the writer thread's job, given the write context and the claims array
  */
 export async function executeTreeWrite(
-  plan: Pick<TreeWritePlan, "dirs" | "spine"> & { parts: readonly (WritePart | (() => WritePart) | undefined)[] },
+  plan: Pick<TreeWritePlan, "dirs" | "spine"> & { parts: readonly (WritePart | (() => WritePart))[] },
   options: WriteTreeOptions,
-  secondJob: (ctx: WriteOpsContext) => WriterJob,
+  threadJob: (ctx: WriteOpsContext, owners: SharedArrayBuffer) => WriterJob,
 ): Promise<WriteTreeResult> {
   const prepared = prepareTree(plan, options);
   const { ctx } = prepared;
-  const first = plan.parts[0]!;
-  const part = (): WritePart => (typeof first === "function" ? first() : first);
+  const part = (i: number): WritePart => {
+    const p = plan.parts[i]!;
+    return typeof p === "function" ? p() : p;
+  };
   if (plan.parts.length < 2) {
-    const mine = part();
-    return finishTree(prepared, [runWriteOps(mine.dirs, mine.nodes, ctx)], options);
+    const only = part(0);
+    return finishTree(prepared, [runWriteOps(only.dirs, only.nodes, ctx)], 1, options);
   }
   const spine = runWriteOps(plan.spine, [], ctx);
   if (spine.failure !== undefined) throw failureError(spine.failure);
-  const remote = runOnWriterThread(secondJob(ctx)).catch(
-    (err: unknown): WriteOpsResult => ({
-      stats: emptyWriteStats(),
-      warnings: [],
-      failure: {
-        kind: "error",
-        index: -1,
-        message: `the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`,
-        error: new GroveError(
-          "CHECKOUT_WRITER_FAILED",
-          `cannot check out into ${ctx.dest}: the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`,
-          { subject: ctx.dest, cause: err },
-        ),
-      },
-    }),
-  );
-  let local: WriteOpsResult;
+  const count = plan.parts.length;
+  const shared = new SharedArrayBuffer(4 * (count + 1));
+  const owners = new Int32Array(shared);
+  const thread = runOnWriterThread(threadJob(ctx, shared));
+  const results: WriteOpsResult[] = [];
+  if (options.writerThreadOnly) {
+    const remote = await thread.result.catch((err: unknown) => [threadFailure(err, ctx.dest)]);
+    return finishTree(prepared, remote, 2, options);
+  }
   try {
-    const mine = part();
-    local = runWriteOps(mine.dirs, mine.nodes, ctx);
+    for (let i = 0; i < count; i++) {
+      if (Atomics.load(owners, count) !== 0) break;
+      if (Atomics.compareExchange(owners, i, 0, MAIN_THREAD) !== 0) continue;
+      const mine = part(i);
+      const result = runWriteOps(mine.dirs, mine.nodes, ctx);
+      results.push(result);
+      if (result.failure !== undefined) Atomics.store(owners, count, 1);
+    }
   } catch (err) {
-    await remote;
+    Atomics.store(owners, count, 1);
+    await settleThread(owners, count, thread, ctx.dest);
     throw err;
   }
-  return finishTree(prepared, [local, await remote], options);
+  const remote = await settleThread(owners, count, thread, ctx.dest);
+  return finishTree(prepared, [...results, ...remote.results], remote.tookPart ? 2 : 1, options);
+}
+
+/** `owners` value of a part this thread took. */
+const MAIN_THREAD = 1;
+/** `owners` value of a part the writer thread took. */
+const WRITER_THREAD = 2;
+
+/**
+ * Claims every part nobody took (so the writer thread can take none from now on), then waits for the writer
+ * thread's results when it took a part, or stops it when it took none (it may still be starting up).
+ */
+async function settleThread(
+  owners: Int32Array,
+  count: number,
+  thread: ReturnType<typeof runOnWriterThread>,
+  dest: string,
+): Promise<{ results: WriteOpsResult[]; tookPart: boolean }> {
+  let tookPart = false;
+  for (let i = 0; i < count; i++) {
+    Atomics.compareExchange(owners, i, 0, MAIN_THREAD);
+    if (Atomics.load(owners, i) === WRITER_THREAD) tookPart = true;
+  }
+  if (!tookPart) {
+    thread.cancel();
+    return { results: [], tookPart };
+  }
+  const results = await thread.result.catch((err: unknown) => [threadFailure(err, dest)]);
+  return { results, tookPart };
+}
+
+/** The result standing for a writer thread that died or failed to start. */
+function threadFailure(err: unknown, dest: string): WriteOpsResult {
+  const message = `the tree writer thread failed: ${(err as Error)?.message ?? String(err)}`;
+  return {
+    stats: emptyNodeStats(),
+    warnings: [],
+    failure: {
+      kind: "error",
+      index: -1,
+      message,
+      error: new GroveError("CHECKOUT_WRITER_FAILED", `cannot check out into ${dest}: ${message}`, {
+        subject: dest,
+        cause: err,
+      }),
+    },
+  };
 }
 
 /** A tree whose root exists, with what every part of the write needs. */
@@ -313,13 +383,14 @@ function emptyWriteStats(): WriteStats {
 }
 
 /**
- * Merges the parts' results as one serial write would have produced them: summed counters,
+ * Merges the parts' results (in any order) as one serial write would have produced them: summed counters,
  * warnings in node order (one EXDEV warning), the first failure in node order thrown; then applies
  * (or returns) the directory modes, deepest first.
  */
 function finishTree(
   prepared: PreparedTree,
   parts: readonly WriteOpsResult[],
+  threads: number,
   options: WriteTreeOptions,
 ): WriteTreeResult {
   let failure: WriteFailure | undefined;
@@ -355,9 +426,9 @@ function finishTree(
   const pending = [...prepared.pending].reverse();
   if (options.applyDirModes ?? true) {
     applyDirModes(pending);
-    return { stats, dirModes: [], warnings, threads: parts.length };
+    return { stats, dirModes: [], warnings, threads };
   }
-  return { stats, dirModes: pending, warnings, threads: parts.length };
+  return { stats, dirModes: pending, warnings, threads };
 }
 
 function failureError(failure: WriteFailure): Error {
