@@ -25,7 +25,7 @@ import { referenceEnv } from "./reference-env.js";
 import type { ResultRow } from "./result-row.js";
 import { writeResultsSection } from "./results-file.js";
 import { renderReport } from "./results-table.js";
-import { emptyTrash } from "./rounds.js";
+import { emptyTrash, setDiskProbe, waitForQuietDisk } from "./rounds.js";
 import { coldAssemble } from "./scenarios/cold-assemble.js";
 import type { ScenarioContext } from "./scenarios/context.js";
 import { diskThreeRoots } from "./scenarios/disk.js";
@@ -87,6 +87,8 @@ async function run(options: RunOptions): Promise<number> {
 
   const workDir = options.workDir ?? mkdtempSync(path.join(tmpdir(), "grove-bench-"));
   mkdirSync(workDir, { recursive: true });
+  setDiskProbe(workDir);
+  waitForQuietDisk();
   const server = await StaticServer.start({ [BASE]: corpus.repoDir, [UPDATES]: corpus.updatesDir });
   const load = { min: currentLoad(), max: currentLoad() };
   const sampler = setInterval(() => {

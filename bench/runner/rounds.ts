@@ -102,12 +102,56 @@ export function clear(dir: string): void {
   }
 }
 
-/** Deletes what {@link clear} set aside and flushes the deletions to disk (untimed; before and after a scenario's rounds). */
+/**
+ * Deletes what {@link clear} set aside and flushes the deletions to disk, then waits until the disk is quiet
+ * again ({@link waitForQuietDisk}); untimed, before and after a scenario's rounds.
+ */
 export function emptyTrash(): void {
   if (trashDirs.size === 0) return;
   for (const trash of trashDirs) rmSync(trash, { recursive: true, force: true });
   trashDirs.clear();
   settleDisk();
+  waitForQuietDisk();
+}
+
+/** Where {@link waitForQuietDisk} creates its probe directories (the benchmark's work directory), when set. */
+let probeRoot: string | undefined;
+let probes = 0;
+/** `mkdir` time below which the disk counts as quiet (measured 18-30 µs when nothing else runs). */
+const QUIET_MKDIR_US = 60;
+/** Longest wait for a quiet disk. */
+const MAX_QUIET_WAIT_MS = 120_000;
+
+/** Sets the directory {@link waitForQuietDisk} probes (on the file system the contenders write to). */
+export function setDiskProbe(dir: string): void {
+  probeRoot = path.join(dir, ".disk-probe");
+}
+
+/** Microseconds per `mkdir` of 100 new directories under the probe directory. */
+function probeMkdir(root: string): number {
+  const dir = path.join(root, String(++probes));
+  mkdirSync(dir, { recursive: true });
+  const started = performance.now();
+  for (let i = 0; i < 100; i++) mkdirSync(path.join(dir, String(i)));
+  return ((performance.now() - started) * 1000) / 100;
+}
+
+/**
+ * Waits until creating directories costs what it does on a quiet disk again. After a deletion of gigabytes (a
+ * scenario's trash: dnf roots, grove stores) this VM's disk (ext4 with `discard`) kept `mkdir` at 80-550 µs for
+ * one to several minutes, against 18-30 µs quiet, which the first contenders of the next scenario paid. The probe
+ * directories are never deleted while the benchmark runs (they go with the work directory).
+ */
+export function waitForQuietDisk(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+  if (probeRoot === undefined) return;
+  const started = performance.now();
+  let us = probeMkdir(probeRoot);
+  while (us > QUIET_MKDIR_US && performance.now() - started < MAX_QUIET_WAIT_MS) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    us = probeMkdir(probeRoot);
+  }
+  const waited = (performance.now() - started) / 1000;
+  if (waited > 1) log(`disk: waited ${waited.toFixed(0)} s for a quiet disk (mkdir ${us.toFixed(0)} µs)`);
 }
 
 /** How long the disk is left alone after {@link settleDisk}'s `sync`. */
