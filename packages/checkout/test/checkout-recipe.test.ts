@@ -9,16 +9,19 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basePackage, bulkPackage } from "./helpers/checkout-packages.js";
 import { objectInodes, readTree, type TreeNode } from "./helpers/checkout-tree.js";
-import { isRoot, removeUserDirs, runOk, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
+import {
+  type ImportedPackage,
+  isRoot,
+  removeUserDirs,
+  runOk,
+  unprivilegedSkipReason,
+  userDir,
+} from "./helpers/checkout-user.js";
 
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`checkout-recipe.test.ts skipped: ${skip}`);
 
-interface Pkg {
-  commitId: string;
-  nevra: string;
-  sha256: string;
-}
+type Pkg = ImportedPackage;
 
 interface Assembled {
   generation: number;

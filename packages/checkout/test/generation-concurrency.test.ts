@@ -3,16 +3,19 @@ import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basePackage, bulkPackage } from "./helpers/checkout-packages.js";
-import { removeUserDirs, runOk, startAsUser, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
+import {
+  type ImportedPackage,
+  removeUserDirs,
+  runOk,
+  startAsUser,
+  unprivilegedSkipReason,
+  userDir,
+} from "./helpers/checkout-user.js";
 
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`generation-concurrency.test.ts skipped: ${skip}`);
 
-interface Pkg {
-  commitId: string;
-  nevra: string;
-  sha256: string;
-}
+type Pkg = ImportedPackage;
 
 interface Assembled {
   generation: number;

@@ -6,7 +6,14 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basePackage, bulkPackage } from "./helpers/checkout-packages.js";
-import { removeUserDirs, runOk, startAsUser, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
+import {
+  type ImportedPackage,
+  removeUserDirs,
+  runOk,
+  startAsUser,
+  unprivilegedSkipReason,
+  userDir,
+} from "./helpers/checkout-user.js";
 
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`generation-crash.test.ts skipped: ${skip}`);
@@ -14,11 +21,7 @@ if (skip !== "") console.warn(`generation-crash.test.ts skipped: ${skip}`);
 const FILES = 3000;
 const LAST_FILE = `usr/share/bulk/d${Math.ceil(FILES / 20) - 1}/f${FILES - 1}`;
 
-interface Pkg {
-  commitId: string;
-  nevra: string;
-  sha256: string;
-}
+type Pkg = ImportedPackage;
 
 describe.skipIf(skip !== "")("killing an assembly", () => {
   let store: string;

@@ -6,16 +6,19 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSyn
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basePackage } from "./helpers/checkout-packages.js";
-import { removeUserDirs, runAsUser, runOk, unprivilegedSkipReason, userDir } from "./helpers/checkout-user.js";
+import {
+  type ImportedPackage,
+  removeUserDirs,
+  runAsUser,
+  runOk,
+  unprivilegedSkipReason,
+  userDir,
+} from "./helpers/checkout-user.js";
 
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`generation-lifecycle.test.ts skipped: ${skip}`);
 
-interface Pkg {
-  commitId: string;
-  nevra: string;
-  sha256: string;
-}
+type Pkg = ImportedPackage;
 
 describe.skipIf(skip !== "")("root generations", () => {
   let work: string;

@@ -49,6 +49,16 @@ export function removeUserDirs(): void {
   }
 }
 
+/** A package the child imported (`importEntries`, `importRpms`): what `assemble` steps take. */
+export interface ImportedPackage {
+  /** Its commit. */
+  commitId: string;
+  /** Its label (NEVRA). */
+  nevra: string;
+  /** Its source sha256 (the commit id for synthetic packages). */
+  sha256: string;
+}
+
 /** One step for the child (see checkout-child.mjs for the ops). */
 export type ChildStep = { op: string } & Record<string, unknown>;
 /** A step's outcome. */

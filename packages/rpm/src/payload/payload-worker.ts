@@ -40,13 +40,8 @@ function payloadWorkerMain(collect: () => void): void {
     decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
     reset(directive: number): void;
   };
-  type Request =
-    | { job: "digest"; type: "start"; specs: { algorithm: string; prefix?: Uint8Array }[] }
-    | { job: "digest"; type: "data"; chunk: Uint8Array }
-    | { job: "digest"; type: "end" }
-    | { job: "zstd"; type: "start"; bindingPath: string }
-    | { job: "zstd"; type: "data"; chunk: Uint8Array }
-    | { job: "zstd"; type: "end" };
+  // Types are erased: naming the module's own request type keeps the program self-contained at run time.
+  type Request = PayloadWorkerRequest;
   const port = parentPort as NonNullable<typeof parentPort>;
   let hashes: Hash[] = [];
   let context: Context | undefined;
