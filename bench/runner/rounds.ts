@@ -142,11 +142,14 @@ function probeMkdir(root: string): number {
  * one to several minutes, against 18-30 µs quiet, which the first contenders of the next scenario paid. The probe
  * directories are never deleted while the benchmark runs (they go with the work directory).
  */
-export function waitForQuietDisk(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+export function waitForQuietDisk(
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  maxWaitMs = MAX_QUIET_WAIT_MS,
+): void {
   if (probeRoot === undefined) return;
   const started = performance.now();
   let us = probeMkdir(probeRoot);
-  while (us > QUIET_MKDIR_US && performance.now() - started < MAX_QUIET_WAIT_MS) {
+  while (us > QUIET_MKDIR_US && performance.now() - started < maxWaitMs) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
     us = probeMkdir(probeRoot);
   }
@@ -158,8 +161,9 @@ export function waitForQuietDisk(log: (line: string) => void = (line) => process
 const SETTLE_MS = 2000;
 
 /**
- * Flushes the file systems (`sync`) and waits {@link SETTLE_MS}, so that the previous run's writes and any
- * deletion (a preparation's `grove rm`, {@link emptyTrash}) are behind the disk before the next timed run. On
+ * Flushes the file systems (`sync`) and waits {@link SETTLE_MS}, then up to 30 s more until the disk is quiet
+ * ({@link waitForQuietDisk}), so that the previous run's writes and any deletion (a preparation's `grove rm`,
+ * {@link emptyTrash}) are behind the disk before the next timed run. On
  * this VM's disk (ext4 mounted with `discard`) creating directories and files right after deleting a
  * 7,000-entry tree costs 10-40x more (`mkdir` 300-800 µs against 18-28 µs) for about two seconds, `sync` or
  * not; without this wait that cost landed on whichever contender ran next.
@@ -167,4 +171,8 @@ const SETTLE_MS = 2000;
 export function settleDisk(): void {
   spawnSync("sync", { stdio: "ignore" });
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
+  waitForQuietDisk(undefined, MAX_SETTLE_QUIET_WAIT_MS);
 }
+
+/** Longest extra wait for a quiet disk after a preparation (see {@link settleDisk}). */
+const MAX_SETTLE_QUIET_WAIT_MS = 30_000;

@@ -102,8 +102,9 @@ export class CliDriver implements GroveDriver {
   }
 
   cacheDirs(dir: string): string[] {
-    // Downloads and repository metadata; cache/rpmdb holds rpmdbs the roots share and is counted.
-    return [path.join(dir, "cache", "packages"), path.join(dir, "cache", "repos")];
+    // Downloads, repository metadata, checkout recipes and solutions: all rebuilt on demand, deletable at any time
+    // (the table's note gives their size). cache/rpmdb and cache/symlinks hold what roots share and are counted.
+    return ["packages", "repos", "checkouts", "solve"].map((sub) => path.join(dir, "cache", sub));
   }
 
   private grove(dir: string, args: readonly string[]): CommandSpec {

@@ -60,7 +60,7 @@ export async function diskThreeRoots(ctx: ScenarioContext): Promise<DiskResult> 
   const ratio = groveBytes / unique.bytes;
   const uniqueGoal: Goal = { text: `grove ≤ 1.05x unique content (${ratio.toFixed(3)}x)`, met: ratio <= 1.05 };
   const notes = [
-    `disk: grove's cache (downloaded packages and metadata, not counted) ${mb(groveCache)}` +
+    `disk: grove's caches (downloaded packages, metadata, checkout recipes, solutions; not counted) ${mb(groveCache)}` +
       (dnfCacheBytes === undefined ? "" : `; dnf's cache (not counted) ${mb(dnfCacheBytes)}`) +
       `; unique content: ${unique.contents.toLocaleString("en-US")} distinct contents in ${unique.files.toLocaleString("en-US")} files of grove's three roots`,
   ];
