@@ -1,13 +1,14 @@
-import { GroveError, type Store } from "@grove/core/store";
+import { GroveError } from "@grove/core/store";
 import { DEFAULT_SOLVE_ARCH } from "@grove/repo/solver";
 import { assertRootName } from "../generations/grove-layout.js";
 import type { GroveRunOptions } from "./build-generation.js";
 import { currentGeneration } from "./current-generation.js";
+import { planFetch } from "./fetch-packages.js";
 import { openGroveDir } from "./grove-dir.js";
 import { loadGroveRepos } from "./grove-repos.js";
 import type { RootResult } from "./root-result.js";
 import { readSolveCache, solveCacheKey, writeSolveCache } from "./solve-cache.js";
-import { type SolvedPackage, solveRequest } from "./solve-request.js";
+import { solveRequest } from "./solve-request.js";
 
 /** Options of {@link assemble}. */
 export interface AssembleRequestOptions extends GroveRunOptions {
@@ -53,13 +54,15 @@ export async function assemble(
   // The same request against the same repository state resolves to the same set: solved once, then cached.
   const key = solveCacheKey({ specs, weakDeps, arch: options.arch ?? DEFAULT_SOLVE_ARCH }, repos);
   let solved = readSolveCache(store.dir, key);
-  if (solved !== undefined && !(await allStored(store, solved))) solved = undefined;
-  if (solved === undefined) {
+  // A cached solution serves only when nothing is to be downloaded: its packages carry no repository handle.
+  let fetchPlan = solved === undefined ? undefined : await planFetch(store, solved);
+  if (solved === undefined || (fetchPlan?.missing.length ?? 0) > 0) {
     solved = await solveRequest(repos, specs, {
       weakDeps,
       ...(options.arch === undefined ? {} : { arch: options.arch }),
     });
     writeSolveCache(store.dir, key, solved);
+    fetchPlan = undefined;
   }
   // Loaded on demand: it pulls in the checkout, the rpmdb writer and sql.js.
   const { buildGeneration } = await import("./build-generation.js");
@@ -72,16 +75,8 @@ export async function assemble(
     current: currentOrNone(store.dir, name),
     options,
     started,
+    ...(fetchPlan === undefined ? {} : { fetchPlan }),
   });
-}
-
-/** True when the store holds every package (by its sha256 in the source index): then no download needs a handle. */
-async function allStored(store: Store, solved: readonly SolvedPackage[]): Promise<boolean> {
-  for (const p of solved) {
-    const commit = p.sha256 === undefined ? undefined : await store.lookupSource(p.sha256).catch(() => undefined);
-    if (commit === undefined || !(await store.hasCommit(commit))) return false;
-  }
-  return true;
 }
 
 /** The current generation for the report; a damaged record only costs the version diff. */

@@ -2,7 +2,7 @@ import type { Store } from "@grove/core";
 import { assembleRoot } from "../generations/assemble-root.js";
 import { prestartTreeWriter, releaseTreeWriter } from "../write/tree-writer-thread.js";
 import type { CurrentGeneration } from "./current-generation.js";
-import { fetchMissing, planFetch } from "./fetch-packages.js";
+import { type FetchPlan, fetchMissing, planFetch } from "./fetch-packages.js";
 import { groveCacheDir } from "./grove-dir.js";
 import type { GroveRepos, LoadGroveReposOptions } from "./grove-repos.js";
 import type { ProgressListener } from "./progress.js";
@@ -40,6 +40,8 @@ export interface BuildGenerationInput {
   options: GroveRunOptions;
   /** `performance.now()` when the call started. */
   started: number;
+  /** What the store lacks of `solved`, when the caller has already worked it out ({@link planFetch}). */
+  fetchPlan?: FetchPlan;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface BuildGenerationInput {
 export async function buildGeneration(input: BuildGenerationInput): Promise<RootResult> {
   const { store, name, repos, options } = input;
   const onProgress = options.onProgress;
-  const plan = await planFetch(store, input.solved);
+  const plan = input.fetchPlan ?? (await planFetch(store, input.solved));
   onProgress?.({
     type: "solved",
     root: name,

@@ -35,9 +35,13 @@ export interface LayoutPart {
  * and the parts come heaviest first (the threads take them in that order).
  * @param layout - the tree to write
  * @param copyAll - every file is copied (changes the cost estimate)
- * @param count - how many parts (at least 1)
+ * @param count - how many parts (at least 1), or a function of the tree's total estimated cost that says how many
  */
-export function splitLayout(layout: TreeLayout, copyAll: boolean, count = 2): LayoutSplit {
+export function splitLayout(
+  layout: TreeLayout,
+  copyAll: boolean,
+  count: number | ((total: number) => number) = 2,
+): LayoutSplit {
   const dirs = layout.dirs;
   const index = new Map<string, number>();
   for (let i = 0; i < dirs.length; i++) index.set(dirs[i]!.path, i);
@@ -75,7 +79,7 @@ export function splitLayout(layout: TreeLayout, copyAll: boolean, count = 2): La
   const spine: number[] = [];
   let units: number[] = [0];
   const cost = (u: number) => (u >= 0 ? subtree[u]! : own[-1 - u]! - DIR_COST);
-  const parts = Math.max(1, Math.floor(count));
+  const parts = Math.max(1, Math.floor(typeof count === "number" ? count : count(total)));
   for (let round = 0; round < 64 * parts; round++) {
     let heaviest = -1;
     for (const u of units) if (u >= 0 && (heaviest === -1 || cost(u) > cost(heaviest))) heaviest = u;

@@ -136,17 +136,13 @@ export function planTreeWrite(layout: TreeLayout, options: PlanTreeWriteOptions 
   if (options.parallel) {
     const copyAll = options.copyAll ?? false;
     const minCost = options.parallelMinCost ?? PART_MIN_COST;
-    let split = splitLayout(layout, copyAll, MAX_PARTS);
-    const count = Math.min(MAX_PARTS, Math.floor(split.total / minCost));
-    if (count >= 2) {
-      if (count < MAX_PARTS) split = splitLayout(layout, copyAll, count);
-      if (split.parts.length >= 2) {
-        return {
-          dirs,
-          spine: dirOps(dirs, split.spine.slice(1)),
-          parts: split.parts.map((part) => ({ dirs: dirOps(dirs, part.dirs), nodes: nodeOps(layout, part.nodes) })),
-        };
-      }
+    const split = splitLayout(layout, copyAll, (total) => Math.min(MAX_PARTS, Math.floor(total / minCost)));
+    if (split.parts.length >= 2) {
+      return {
+        dirs,
+        spine: dirOps(dirs, split.spine.slice(1)),
+        parts: split.parts.map((part) => ({ dirs: dirOps(dirs, part.dirs), nodes: nodeOps(layout, part.nodes) })),
+      };
     }
   }
   const allDirs = dirs.map((_, i) => i).slice(1);
