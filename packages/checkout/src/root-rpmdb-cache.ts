@@ -5,12 +5,12 @@
  * `findRpmdbSources`), so the cache holds nothing twice. Only a cache: anything unreadable is a miss.
  * @packageDocumentation
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { RootLayout } from "./generations/grove-layout.js";
 import { generationRpmdbSource, readIntactRpmdb } from "./root-rpmdb-sources.js";
+import { writeCacheFile } from "./store/cache-file.js";
 
 /** First line of a cache file. */
 const CACHE_FORMAT = "grove-rpmdb-cache-1";
@@ -66,18 +66,9 @@ export function readCachedRpmdb(dir: string, key: string): CachedRpmdb | undefin
  * an optimisation).
  */
 export function writeCachedRpmdb(dir: string, key: string, db: CachedRpmdb): void {
-  const cacheDir = rpmdbCacheDir(dir);
-  const file = cachedRpmdbFile(dir, key);
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const head = JSON.stringify({ format: CACHE_FORMAT, key, packageKeys: db.packageKeys, hnums: db.hnums });
-    const body = Buffer.concat([Buffer.from(`${head}\n`, "utf8"), db.bytes]);
-    writeFileSync(tmp, gzipSync(body, { level: 1 }), { mode: 0o644 });
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+  const head = JSON.stringify({ format: CACHE_FORMAT, key, packageKeys: db.packageKeys, hnums: db.hnums });
+  const body = Buffer.concat([Buffer.from(`${head}\n`, "utf8"), db.bytes]);
+  writeCacheFile(cachedRpmdbFile(dir, key), gzipSync(body, { level: 1 }));
 }
 
 /**

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { JsonValue } from "@grove/core";
 import { readGenerationStateFile } from "./generations/generation-state.js";
@@ -12,6 +12,7 @@ import { generationDir, type RootLayout, rootLayout, stateFile } from "./generat
 import { scanRoot } from "./generations/scan-root.js";
 import { RPMDB_DIR, RPMDB_FILE_NAME } from "./rpmdb/index.js";
 import { RPMDB_FORMAT } from "./rpmdb/rpmdb-key.js";
+import { writeCacheFile } from "./store/cache-file.js";
 
 /** How a generation's record (`details.rpmdb` of `state/roots/NAME/G.json`) describes the rpmdb grove gave it. */
 export interface RpmdbRecord {
@@ -91,15 +92,7 @@ function hintFile(dir: string, key: string): string {
  * fails: the note is an optimisation.
  */
 export function writeRpmdbSourceHint(dir: string, key: string, name: string, generation: number): void {
-  const file = hintFile(dir, key);
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, `${JSON.stringify({ name, generation })}\n`);
-    renameSync(tmp, file);
-  } catch {
-    // no note
-  }
+  writeCacheFile(hintFile(dir, key), `${JSON.stringify({ name, generation })}\n`);
 }
 
 /**

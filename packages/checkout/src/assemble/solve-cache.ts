@@ -8,9 +8,10 @@
  * solver runs, to know where to download from).
  * @packageDocumentation
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { writeCacheFile } from "../store/cache-file.js";
 import type { GroveRepos } from "./grove-repos.js";
 import type { SolvedPackage } from "./solve-request.js";
 
@@ -107,17 +108,8 @@ export function writeSolveCache(dir: string, key: string, solved: readonly Solve
     ...(p.repo === undefined ? {} : { repo: p.repo }),
     size: p.size,
   }));
-  const file = path.join(solveCacheDir(dir), `${key}.json`);
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    mkdirSync(solveCacheDir(dir), { recursive: true });
-    writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, version: VERSION, key, packages })}\n`);
-    renameSync(tmp, file);
-  } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // left for the next gc
-    }
-  }
+  writeCacheFile(
+    path.join(solveCacheDir(dir), `${key}.json`),
+    `${JSON.stringify({ format: FORMAT, version: VERSION, key, packages })}\n`,
+  );
 }

@@ -10,11 +10,12 @@
  * unreadable, of another format or failing its checks is a miss.
  * @packageDocumentation
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Entry } from "@grove/core";
 import { assertSafeEntry } from "../plan/entry-checks.js";
+import { writeCacheFile } from "../store/cache-file.js";
 import type { CheckoutWarning, ManifestRecord } from "../types.js";
 import { checkWritePart } from "../write/write-part-json.js";
 import type { PlannedDir, TreeWritePlan, WritePart } from "../write/write-tree.js";
@@ -171,18 +172,9 @@ export function writeRecipe(
   parts: readonly WritePart[],
 ): string | undefined {
   const file = recipeFile(dir, key);
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    mkdirSync(recipeCacheDir(dir), { recursive: true });
-    const lines = [JSON.stringify({ format: RECIPE_FORMAT, version: RECIPE_VERSION, key, ...head })];
-    for (const part of parts) lines.push(JSON.stringify(part));
-    writeFileSync(tmp, `${lines.join("\n")}\n`, { mode: 0o644 });
-    renameSync(tmp, file);
-    return file;
-  } catch {
-    dropRecipe(tmp);
-    return undefined;
-  }
+  const lines = [JSON.stringify({ format: RECIPE_FORMAT, version: RECIPE_VERSION, key, ...head })];
+  for (const part of parts) lines.push(JSON.stringify(part));
+  return writeCacheFile(file, `${lines.join("\n")}\n`) ? file : undefined;
 }
 
 /** Removes a recipe file (one that failed to serve); never throws. */
