@@ -7,12 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { emptyNodeStats, runWriteOps, type WriteOpsContext, type WriteOpsResult } from "./write-ops.js";
+import { WRITER_THREAD, writeTakenParts } from "./take-parts.js";
+import type { WriteOpsContext } from "./write-ops.js";
 import { checkWritePart } from "./write-part-json.js";
 import type { WritePart } from "./write-tree.js";
-
-/** `owners` value of a part this thread took (the main thread writes 1). */
-const WRITER_THREAD = 2;
 
 /** One job for the writer thread: the parts of a tree, given or to read from the lines of a file. */
 export type WriterJob = {
@@ -35,24 +33,10 @@ export type WriterJob = {
 parentPort?.postMessage({ ready: true });
 
 parentPort?.on("message", (job: WriterJob) => {
-  const owners = new Int32Array(job.owners);
-  const count = owners.length - 1;
-  const results: WriteOpsResult[] = [];
   const part = "parts" in job ? (i: number) => job.parts[i]! : partReader(job.partsAt.file, job.partsAt.firstLine);
-  for (let i = 0; i < count; i++) {
-    if (Atomics.load(owners, count) !== 0) break;
-    if (Atomics.compareExchange(owners, i, 0, WRITER_THREAD) !== 0) continue;
-    let result: WriteOpsResult;
-    try {
-      const mine = part(i);
-      result = runWriteOps(mine.dirs, mine.nodes, job.ctx);
-    } catch (err) {
-      result = { stats: emptyNodeStats(), warnings: [], failure: { kind: "error", index: -1, message: String(err) } };
-    }
-    if (result.failure?.kind === "error") delete result.failure.error;
-    results.push(result);
-    if (result.failure !== undefined) Atomics.store(owners, count, 1);
-  }
+  const results = writeTakenParts(new Int32Array(job.owners), WRITER_THREAD, part, job.ctx);
+  // The error objects stay here; their message, code, errno, syscall and path go back as data.
+  for (const result of results) if (result.failure?.kind === "error") delete result.failure.error;
   parentPort?.postMessage({ results });
 });
 

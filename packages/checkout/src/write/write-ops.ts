@@ -216,7 +216,8 @@ function missing(stats: NodeStats, warnings: WriteOpsResult["warnings"], node: N
   };
 }
 
-function toFailure(index: number, err: unknown): WriteFailure {
+/** A thrown error as a {@link WriteFailure} at node `index` (-1: not a node's). */
+export function toFailure(index: number, err: unknown): WriteFailure {
   const e = err as NodeJS.ErrnoException;
   return {
     kind: "error",

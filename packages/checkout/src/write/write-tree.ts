@@ -6,6 +6,7 @@ import type { CheckoutWarning, DirMode } from "../types.js";
 import { appliedDirMode, applyDirModes } from "./dir-modes.js";
 import { fsPath } from "./fs-path.js";
 import { splitLayout } from "./split-layout.js";
+import { MAIN_THREAD, WRITER_THREAD, writeTakenParts } from "./take-parts.js";
 import { runOnWriterThread } from "./tree-writer-thread.js";
 import type { WriterJob } from "./tree-writer-worker.js";
 import {
@@ -216,33 +217,14 @@ export async function executeTreeWrite(
   const shared = new SharedArrayBuffer(4 * (count + 1));
   const owners = new Int32Array(shared);
   const thread = runOnWriterThread(threadJob(ctx, shared));
-  const results: WriteOpsResult[] = [];
   if (options.writerThreadOnly) {
     const remote = await thread.result.catch((err: unknown) => [threadFailure(err, ctx.dest)]);
     return finishTree(prepared, remote, 2, options);
   }
-  try {
-    for (let i = 0; i < count; i++) {
-      if (Atomics.load(owners, count) !== 0) break;
-      if (Atomics.compareExchange(owners, i, 0, MAIN_THREAD) !== 0) continue;
-      const mine = part(i);
-      const result = runWriteOps(mine.dirs, mine.nodes, ctx);
-      results.push(result);
-      if (result.failure !== undefined) Atomics.store(owners, count, 1);
-    }
-  } catch (err) {
-    Atomics.store(owners, count, 1);
-    await settleThread(owners, count, thread, ctx.dest);
-    throw err;
-  }
+  const results = writeTakenParts(owners, MAIN_THREAD, part, ctx);
   const remote = await settleThread(owners, count, thread, ctx.dest);
   return finishTree(prepared, [...results, ...remote.results], remote.tookPart ? 2 : 1, options);
 }
-
-/** `owners` value of a part this thread took. */
-const MAIN_THREAD = 1;
-/** `owners` value of a part the writer thread took. */
-const WRITER_THREAD = 2;
 
 /**
  * Claims every part nobody took (so the writer thread can take none from now on), then waits for the writer
