@@ -85,7 +85,7 @@ describe("the bundled CLI's files", () => {
   it("run from bin/grove.js as an executable, through its launcher line", () => {
     const bin = path.join(repoRoot, "packages/cli/bin/grove.js");
     expect(readFileSync(bin, "utf8").split("\n")[0]).toBe(
-      "#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=1",
+      "#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=1 --heap-growing-percent=100",
     );
     const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
     expect(run.error).toBeUndefined();
