@@ -22,6 +22,17 @@ export function subcommandOf(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-if (subcommandOf(process.argv.slice(2)) === "assemble") {
+/**
+ * Whether the arguments ask for a command that writes a tree: `assemble`, unless it is asked for its help
+ * (`--help` or `-h` before a `--`), which writes nothing and would only wait for the thread to start at exit.
+ * @param args - the arguments after the executable
+ */
+export function writesTree(args: readonly string[]): boolean {
+  if (subcommandOf(args) !== "assemble") return false;
+  const end = args.indexOf("--");
+  return !(end < 0 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+if (writesTree(process.argv.slice(2))) {
   (await import("@grove/checkout/tree-writer")).prestartTreeWriter();
 }

@@ -1,6 +1,6 @@
 /** `subcommandOf`: how `main` tells, before loading the CLI, that the command is `assemble` (and starts the writer thread). */
 import { describe, expect, it } from "vitest";
-import { subcommandOf } from "../src/start-tree-writer.js";
+import { subcommandOf, writesTree } from "../src/start-tree-writer.js";
 
 describe("subcommandOf", () => {
   it("finds the command after global options and their values", () => {
@@ -15,5 +15,16 @@ describe("subcommandOf", () => {
     expect(subcommandOf(["--store", "assemble", "list"])).toBe("list");
     expect(subcommandOf(["--version"])).toBeUndefined();
     expect(subcommandOf([])).toBeUndefined();
+  });
+});
+
+describe("writesTree", () => {
+  it("is true for assemble, false for its help and for other commands", () => {
+    expect(writesTree(["--store", "/srv/grove", "assemble", "web", "bash"])).toBe(true);
+    expect(writesTree(["assemble", "--help"])).toBe(false);
+    expect(writesTree(["assemble", "-h"])).toBe(false);
+    expect(writesTree(["assemble", "web", "--", "--help"])).toBe(true);
+    expect(writesTree(["upgrade", "web"])).toBe(false);
+    expect(writesTree(["--help"])).toBe(false);
   });
 });
