@@ -24,4 +24,21 @@ describe("encodeCanonicalJson", () => {
       );
     }
   });
+
+  it("names where the bad value is, down through keys and indexes", () => {
+    const value = { entries: [{ path: "/a" }, { path: "/b", size: Number.NaN }] };
+    expect(() => encodeCanonicalJson(value, "commit")).toThrow(
+      expect.objectContaining({
+        code: "STORE_BAD_JSON",
+        subject: "commit.entries[1].size",
+        message: "commit.entries[1].size: the number NaN cannot be written as JSON",
+      }),
+    );
+    expect(() => encodeCanonicalJson({ list: [1, undefined] }, "metadata")).toThrow(
+      expect.objectContaining({ message: "metadata.list[1]: undefined is not a JSON value" }),
+    );
+    expect(() => encodeCanonicalJson([{ when: new Date(0) }])).toThrow(
+      expect.objectContaining({ message: "value[0].when: a Date object is not a JSON value" }),
+    );
+  });
 });

@@ -33,11 +33,26 @@ export function compareUtf8(a: string, b: string): number {
  */
 export function encodeCanonicalJson(value: unknown, where = "value"): string {
   const parts: string[] = [];
-  write(value, where, parts);
+  write(value, { root: where, keys: [] }, parts);
   return parts.join("");
 }
 
-function write(value: unknown, where: string, out: string[]): void {
+/**
+ * Where in the value the encoder is: the label and the keys and indexes down to the current value. Kept as a
+ * stack and spelled out only for an error message, so that encoding a valid value builds no path strings.
+ */
+interface Where {
+  root: string;
+  keys: (string | number)[];
+}
+
+function describe(where: Where): string {
+  let text = where.root;
+  for (const key of where.keys) text += typeof key === "number" ? `[${key}]` : `.${key}`;
+  return text;
+}
+
+function write(value: unknown, where: Where, out: string[]): void {
   switch (typeof value) {
     case "string":
       out.push(JSON.stringify(value));
@@ -46,7 +61,7 @@ function write(value: unknown, where: string, out: string[]): void {
       out.push(value ? "true" : "false");
       return;
     case "number":
-      if (!Number.isFinite(value)) throw bad(where, `the number ${value} cannot be written as JSON`);
+      if (!Number.isFinite(value)) throw bad(describe(where), `the number ${value} cannot be written as JSON`);
       out.push(JSON.stringify(value));
       return;
     case "object":
@@ -59,8 +74,10 @@ function write(value: unknown, where: string, out: string[]): void {
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out.push(",");
           const item: unknown = value[i];
-          if (item === undefined) throw bad(`${where}[${i}]`, "undefined is not a JSON value");
-          write(item, `${where}[${i}]`, out);
+          where.keys.push(i);
+          if (item === undefined) throw bad(describe(where), "undefined is not a JSON value");
+          write(item, where, out);
+          where.keys.pop();
         }
         out.push("]");
         return;
@@ -68,23 +85,29 @@ function write(value: unknown, where: string, out: string[]): void {
       {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto !== Object.prototype && proto !== null) {
-          throw bad(where, `a ${(value as object).constructor?.name ?? "non-plain"} object is not a JSON value`);
+          throw bad(
+            describe(where),
+            `a ${(value as object).constructor?.name ?? "non-plain"} object is not a JSON value`,
+          );
         }
         const record = value as Record<string, unknown>;
         const keys = Object.keys(record)
           .filter((k) => record[k] !== undefined)
           .sort(compareUtf8);
         out.push("{");
-        keys.forEach((key, i) => {
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i] as string;
           if (i > 0) out.push(",");
           out.push(JSON.stringify(key), ":");
-          write(record[key], `${where}.${key}`, out);
-        });
+          where.keys.push(key);
+          write(record[key], where, out);
+          where.keys.pop();
+        }
         out.push("}");
       }
       return;
     default:
-      throw bad(where, `a ${typeof value} is not a JSON value`);
+      throw bad(describe(where), `a ${typeof value} is not a JSON value`);
   }
 }
 
