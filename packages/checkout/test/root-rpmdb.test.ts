@@ -5,7 +5,16 @@
  * never from a database rpm has written to since, and no uncompressed cache left behind.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -130,5 +139,30 @@ describe.skipIf(skip !== undefined)("a root's rpmdb: copied, updated or built", 
     await assemble(dir, "third", REQUEST);
     expect(record("third", 1).details.rpmdb.origin).toBe("copied");
     expect(rpm(path.join(dir, "roots", "third"), ["-qa", "--qf", "%{NEVRA}\\n"])).toContain("lib-2-1.noarch");
+  });
+
+  it("names the package and the file when a header object is missing from the store", async () => {
+    const store = await openGroveDir(dir);
+    const state = JSON.parse(readFileSync(path.join(dir, "state", "roots", "third", "1.json"), "utf8")) as {
+      packages: { nevra: string; commitId: string }[];
+    };
+    const lib = state.packages.find((p) => p.nevra === "lib-2-1.noarch");
+    expect(lib).toBeDefined();
+    const meta = (await store.readCommitMetadata(lib!.commitId)) as { header: string };
+    const [sha256, perm] = meta.header.split(".") as [string, string];
+    const file = store.objectPath(sha256, Number.parseInt(perm, 8));
+    const aside = `${file}.aside`;
+    renameSync(file, aside);
+    try {
+      await expect(readRpmdbPackages(store, [lib!.commitId])).rejects.toMatchObject({
+        code: "CHECKOUT_RPMDB_READ_FAILED",
+        subject: "lib-2-1.noarch",
+        message: expect.stringContaining(`lib-2-1.noarch: cannot read header object ${file}`),
+        hint: "run `grove fsck`",
+      });
+    } finally {
+      renameSync(aside, file);
+    }
+    expect((await readRpmdbPackages(store, [lib!.commitId]))[0]?.nevra).toBe("lib-2-1.noarch");
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { GroveError, parseObjectId, type Store } from "@grove/core/store";
 import type { RepoSet, SolverPackage } from "@grove/repo";
 import type { Dependency, DependencyKind } from "@grove/rpm";
@@ -96,7 +96,8 @@ async function packageFromStore(store: Store, locked: GenerationPackage): Promis
       { subject: locked.nevra, hint: "run `grove fsck`" },
     );
   }
-  const bytes = headerFromObject(await readFile(store.objectPath(parsed.sha256, parsed.perm)), locked.nevra);
+  // Synchronous: a header object is a few kilobytes, less than a thread-pool round trip costs.
+  const bytes = headerFromObject(readFileSync(store.objectPath(parsed.sha256, parsed.perm)), locked.nevra);
   const header = parseHeaderBlob(new Uint8Array(bytes).subarray(8), { subject: locked.nevra, kind: "header" });
   const pkg = buildRpmPackage(header, locked.nevra);
   return {
