@@ -2,6 +2,7 @@ import path from "node:path";
 import { GroveError, type Store } from "@grove/core/store";
 import { rootLayout } from "../generations/grove-layout.js";
 import { getRoot, listRoots } from "../generations/manage-roots.js";
+import { prestartTreeWriter } from "../write/tree-writer-thread.js";
 import type { GroveRunOptions } from "./build-generation.js";
 import { type CurrentGeneration, currentGeneration } from "./current-generation.js";
 import { openGroveDir } from "./grove-dir.js";
@@ -75,6 +76,9 @@ async function upgradeRoot(
   if (sameInputs || hasUpToDateNote(store.dir, name, current, repos.snapshots, repos.configFingerprint)) {
     return upToDate(current, options, started);
   }
+  // Solving decides whether a new generation is written; the writer thread starts now, so that it has started
+  // when the tree is written (it takes 30-60 ms). A solution that changes nothing leaves it unused.
+  prestartTreeWriter();
   // Loaded on demand, so that a root found up to date without solving costs no solver or checkout code.
   const { solveRequest } = await import("./solve-request.js");
   const solved = await solveRequest(repos, request.packages, {
