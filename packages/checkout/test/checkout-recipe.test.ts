@@ -21,8 +21,6 @@ import {
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`checkout-recipe.test.ts skipped: ${skip}`);
 
-type Pkg = ImportedPackage;
-
 interface Assembled {
   generation: number;
   path: string;
@@ -35,15 +33,15 @@ interface Assembled {
 describe.skipIf(skip !== "")("checkout recipes", () => {
   let work: string;
   let store: string;
-  let v1: Pkg[];
-  let v2: Pkg[];
+  let v1: ImportedPackage[];
+  let v2: ImportedPackage[];
   let linked: Set<number>;
 
   beforeAll(async () => {
     work = userDir("recipe");
     store = path.join(work, "grove");
     // bulk makes the tree large enough for two writer threads (several parts in the recipe).
-    const [a, b] = await runOk<Pkg[]>(store, [
+    const [a, b] = await runOk<ImportedPackage[]>(store, [
       { op: "importEntries", packages: [basePackage("1"), bulkPackage("1", 3000)] },
       { op: "importEntries", packages: [basePackage("2"), bulkPackage("1", 3000)] },
     ]);

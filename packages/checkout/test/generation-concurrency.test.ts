@@ -15,8 +15,6 @@ import {
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`generation-concurrency.test.ts skipped: ${skip}`);
 
-type Pkg = ImportedPackage;
-
 interface Assembled {
   generation: number;
   phases: Record<string, number>;
@@ -25,12 +23,12 @@ interface Assembled {
 
 describe.skipIf(skip !== "")("concurrent assemblies of one root", () => {
   let store: string;
-  let v1: Pkg[];
-  let v2: Pkg[];
+  let v1: ImportedPackage[];
+  let v2: ImportedPackage[];
 
   beforeAll(async () => {
     store = path.join(userDir("concurrent"), "grove");
-    const [a, b] = await runOk<Pkg[]>(store, [
+    const [a, b] = await runOk<ImportedPackage[]>(store, [
       { op: "importEntries", packages: [basePackage("1"), bulkPackage("1", 2000)] },
       { op: "importEntries", packages: [basePackage("2"), bulkPackage("2", 2000)] },
     ]);

@@ -21,17 +21,15 @@ if (skip !== "") console.warn(`generation-crash.test.ts skipped: ${skip}`);
 const FILES = 3000;
 const LAST_FILE = `usr/share/bulk/d${Math.ceil(FILES / 20) - 1}/f${FILES - 1}`;
 
-type Pkg = ImportedPackage;
-
 describe.skipIf(skip !== "")("killing an assembly", () => {
   let store: string;
-  let v1: Pkg[];
-  let v2: Pkg[];
+  let v1: ImportedPackage[];
+  let v2: ImportedPackage[];
   let fullRunMs = 0;
 
   beforeAll(async () => {
     store = path.join(userDir("crash"), "grove");
-    const [a, b] = await runOk<Pkg[]>(store, [
+    const [a, b] = await runOk<ImportedPackage[]>(store, [
       { op: "importEntries", packages: [basePackage("1"), bulkPackage("1", FILES)] },
       { op: "importEntries", packages: [basePackage("2"), bulkPackage("2", FILES)] },
     ]);

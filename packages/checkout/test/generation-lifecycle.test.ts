@@ -18,18 +18,16 @@ import {
 const skip = unprivilegedSkipReason();
 if (skip !== "") console.warn(`generation-lifecycle.test.ts skipped: ${skip}`);
 
-type Pkg = ImportedPackage;
-
 describe.skipIf(skip !== "")("root generations", () => {
   let work: string;
   let store: string;
-  let v1: Pkg[];
-  let v2: Pkg[];
+  let v1: ImportedPackage[];
+  let v2: ImportedPackage[];
 
   beforeAll(async () => {
     work = userDir("generations");
     store = path.join(work, "grove");
-    const [a, b] = await runOk<Pkg[]>(store, [
+    const [a, b] = await runOk<ImportedPackage[]>(store, [
       { op: "importEntries", packages: [basePackage("1")] },
       { op: "importEntries", packages: [basePackage("2")] },
     ]);
