@@ -3,13 +3,14 @@
  * every request path, so a test can assert exactly what a client downloaded.
  */
 import { createReadStream, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 /** A running server. */
 export interface StaticHttp {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` when serving TLS). */
   origin: string;
   /** Every request path received, in order (URL-decoded). */
   log: string[];
@@ -19,15 +20,24 @@ export interface StaticHttp {
   close(): Promise<void>;
 }
 
+/** A server certificate and its key (PEM), to serve HTTPS. */
+export interface StaticTls {
+  /** The certificate chain. */
+  cert: string;
+  /** Its private key. */
+  key: string;
+}
+
 /**
  * Serves `mounts` (URL prefix without slashes -> directory) on 127.0.0.1 at a free port.
  * `GET /PREFIX/a/b` answers with `DIR/a/b`; anything else is 404.
  * @param mounts - prefixes and directories
+ * @param tls - serve HTTPS with this certificate (default: plain HTTP)
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticHttp> {
+export async function serveStatic(mounts: Record<string, string>, tls?: StaticTls): Promise<StaticHttp> {
   const log: string[] = [];
   const aborted: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const urlPath = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     log.push(urlPath);
     const [, prefix, ...rest] = urlPath.split("/");
@@ -52,11 +62,12 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     res.writeHead(200, { "content-length": size, "content-type": "application/octet-stream" });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);
-  });
+  };
+  const server: Server = tls === undefined ? createServer(handle) : createHttpsServer(tls, handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
     log,
     aborted,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,15 +1,33 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=1 --heap-growing-percent=100
-// Launcher for the `grove` command. The first line also sets three memory settings measured on the cold
-// assemble (docs/packages/cli.md, "Memory"): glibc allocates blocks of 128 KiB and more with mmap and gives
-// them back when freed (its adaptive threshold otherwise keeps the payload chunks in fragmented arenas),
-// V8's young generation stays at 1 MB per semi-space, and V8's heap limits (for its own heap and for the memory
-// of the buffers it holds) may at most double between full collections (V8 otherwise picks 1.1x-4x from its
-// speed), so that network and payload buffers that outlived the young generation are freed sooner.
-// Peak RSS of a cold assemble fell from 210-240 MB to 140-165 MB with the first two, and to 124-135 MB with
-// the third, for about 3 % more time.
-// The CLI itself is dist/grove.js, the bundle `npm run build` makes of
-// dist/main.js (compiled from src/) and the other @grove packages; this file exists in the source tree so
-// that `npm ci` can link the bin before anything is built.
+#!/bin/sh
+//bin/true; export GROVE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" MALLOC_MMAP_THRESHOLD_=131072; unset NODE_EXTRA_CA_CERTS; exec node --max-semi-space-size=1 "$0" "$@"
+// Launcher for the `grove` command: a shell script (the two lines above) that starts Node on this same file, to
+// which the second line is a comment (to the shell, it runs //bin/true first). The shell sets up the process (docs/packages/cli.md,
+// "Start-up and memory"):
+// - MALLOC_MMAP_THRESHOLD_=131072: glibc allocates blocks of 128 KiB and more with mmap and gives them back when
+//   freed (its adaptive threshold otherwise keeps the payload chunks in fragmented arenas);
+// - --max-semi-space-size=1: V8's young generation on the main thread stays at 1 MB per semi-space (by default it
+//   grows to 16 MB while an import streams). With both, a cold assemble peaked at 140-165 MB instead of 210-240.
+// - NODE_EXTRA_CA_CERTS is handed over as GROVE_EXTRA_CA_CERTS: Node 20 reads and parses that file as it starts,
+//   whether the command goes on the network or not (30 ms for Debian's 140-certificate bundle). The CLI adds
+//   those certificates when it opens its first HTTPS connection instead (src/extra-ca-fetch.ts), and the
+//   variable is put back below for the processes grove starts.
+// A shell script rather than `#!/usr/bin/env -S ...`: that line would be longer than the 127 characters Linux
+// before 5.1 reads of it.
+// The CLI itself is dist/grove.js, the bundle `npm run build` makes of dist/main.js (compiled from src/) and the
+// other @grove packages; this file exists in the source tree so that `npm ci` can link the bin before anything
+// is built.
+import { setFlagsFromString } from "node:v8";
+
+// V8 read --max-semi-space-size when it set up the main thread's heap; the flag is put back to its default now.
+// A V8 flag that differs from its default makes V8 reject the code caches Node ships for its own modules, and
+// each built-in module a command loads (some 90 for an assemble: streams, crypto, worker threads) is then
+// compiled from source: 20 ms more for a warm assemble, on each of its two threads. Worker threads set their
+// own limits (`resourceLimits`); the CLI caps V8's heap growth itself once it knows it imports packages
+// (src/import-memory.ts).
+if (process.execArgv.includes("--max-semi-space-size=1")) setFlagsFromString("--max-semi-space-size=0");
+if (process.env.GROVE_EXTRA_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = process.env.GROVE_EXTRA_CA_CERTS;
+else delete process.env.GROVE_EXTRA_CA_CERTS;
+
 const entry = new URL("../dist/grove.js", import.meta.url);
 try {
   await import(entry.href);

@@ -13,11 +13,21 @@ Environment:
 Exit status: 0 on success, 1 when the command fails, 2 for a usage error.
 Commands that take --json print errors as {"error":{"code":...,"message":...}} on stderr.`;
 
-/** The version in `@grove/cli`'s package.json (read at run time; `dist/` sits beside it). */
+/**
+ * The version in `@grove/cli`'s package.json, read at run time from the nearest `package.json` above this module
+ * that is `@grove/cli`'s: `dist/root-command.js`, and the bundle's chunk in `dist/grove-chunks/`, are below it.
+ */
 export function cliVersion(): string {
-  const raw = readFileSync(new URL("../package.json", import.meta.url), "utf8");
-  const parsed = JSON.parse(raw) as { version?: unknown };
-  return typeof parsed.version === "string" ? parsed.version : "0.0.0";
+  for (let dir = new URL(".", import.meta.url), up = 0; up < 3; dir = new URL("..", dir), up++) {
+    let parsed: { name?: unknown; version?: unknown };
+    try {
+      parsed = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as typeof parsed;
+    } catch {
+      continue;
+    }
+    if (parsed.name === "@grove/cli") return typeof parsed.version === "string" ? parsed.version : "0.0.0";
+  }
+  return "0.0.0";
 }
 
 /**

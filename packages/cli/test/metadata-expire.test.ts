@@ -106,10 +106,13 @@ describe.skipIf(skip !== undefined)("metadata_expire and --refresh in the CLI", 
   };
   /** Requests the server got since the last call. */
   const requests = (): string[] => http.log.splice(0);
-  /** Network code a run loaded: grove's transport, repomd fetching, downloads (not fetch/checksum.js, plain hashing), undici. */
+  /**
+   * Network code a run loaded: grove's transport, repomd fetching, downloads (not fetch/checksum.js, plain
+   * hashing), undici, TLS.
+   */
   const networkCode = (run: Traced): string[] => [
     ...run.groveFiles.filter((f) => /^repo\/(fetch\/(?!checksum\.js$)|download\/)/.test(f)),
-    ...run.builtins.filter((m) => /undici/.test(m)),
+    ...run.builtins.filter((m) => /undici|tls/.test(m)),
   ];
 
   it("a warm assemble and a no-op upgrade make no request and load no network code", async () => {

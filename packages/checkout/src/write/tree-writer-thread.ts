@@ -2,6 +2,12 @@ import { Worker } from "node:worker_threads";
 import type { WriterJob } from "./tree-writer-worker.js";
 import type { WriteOpsResult } from "./write-ops.js";
 
+/**
+ * Young-generation cap of the writer thread's V8 heap, in MB (1 MB per semi-space): the thread allocates little,
+ * and V8's default (up to 16 MB per semi-space) only inflates its resident memory.
+ */
+const WRITER_YOUNG_GENERATION_MB = 3;
+
 let spare: Worker | undefined;
 /** Resolves when the spare thread has started (its first message); see {@link treeWriterReady}. */
 let spareReady: Promise<void> | undefined;
@@ -14,7 +20,7 @@ let spareReady: Promise<void> | undefined;
  */
 export function prestartTreeWriter(): void {
   if (spare !== undefined) return;
-  const worker = new Worker(workerUrl());
+  const worker = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
   worker.unref();
   spareReady = new Promise<void>((resolve) => {
     worker.once("message", () => resolve());

@@ -1,4 +1,6 @@
 import type { CliContext } from "../context.js";
+import { capHeapGrowthOnImport } from "../import-memory.js";
+import { networkOptions } from "../network-options.js";
 import { progressReporter } from "../output/progress-reporter.js";
 import { renderRootResult } from "../output/root-result-text.js";
 import type { RootCommand } from "../root-command.js";
@@ -31,8 +33,8 @@ export const registerAssembleCommand = (root: RootCommand, ctx: CliContext): voi
       try {
         const result = await assemble(resolveStoreDir(root.opts().store, ctx), name, packages, {
           weakDeps: options.weakDeps,
-          onProgress: progress.listener,
-          network: { refresh: options.refresh === true },
+          onProgress: capHeapGrowthOnImport(progress.listener),
+          network: networkOptions(ctx, options.refresh === true),
         });
         progress.finish();
         ctx.stdout(options.json ? `${JSON.stringify([result], null, 2)}\n` : renderRootResult(result));

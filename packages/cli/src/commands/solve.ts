@@ -1,4 +1,5 @@
 import type { CliContext } from "../context.js";
+import { networkOptions } from "../network-options.js";
 import type { RootCommand } from "../root-command.js";
 import { resolveStoreDir } from "../store-dir.js";
 
@@ -19,7 +20,7 @@ export const registerSolveCommand = (root: RootCommand, ctx: CliContext): void =
       const { solvePackages } = await import("@grove/checkout/assemble");
       const result = await solvePackages(resolveStoreDir(root.opts().store, ctx), packages, {
         weakDeps: options.weakDeps,
-        network: { refresh: options.refresh === true },
+        network: networkOptions(ctx, options.refresh === true),
       });
       if (options.json) ctx.stdout(`${JSON.stringify({ install: result.install })}\n`);
       else ctx.stdout(result.install.map((nevra) => `${nevra}\n`).join(""));

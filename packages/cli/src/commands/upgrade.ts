@@ -1,4 +1,6 @@
 import type { CliContext } from "../context.js";
+import { capHeapGrowthOnImport } from "../import-memory.js";
+import { networkOptions } from "../network-options.js";
 import { progressReporter } from "../output/progress-reporter.js";
 import { renderRootResult } from "../output/root-result-text.js";
 import type { RootCommand } from "../root-command.js";
@@ -24,8 +26,8 @@ export const registerUpgradeCommand = (root: RootCommand, ctx: CliContext): void
       const progress = progressReporter(ctx, options.json === true);
       try {
         const results = await upgrade(resolveStoreDir(root.opts().store, ctx), names, {
-          onProgress: progress.listener,
-          network: { refresh: options.refresh === true },
+          onProgress: capHeapGrowthOnImport(progress.listener),
+          network: networkOptions(ctx, options.refresh === true),
         });
         progress.finish();
         if (options.json) ctx.stdout(`${JSON.stringify(results, null, 2)}\n`);

@@ -25,6 +25,8 @@ export interface HashBatchResult {
 /** Below this many objects the check runs in this thread: starting workers would cost more than it saves. */
 const MIN_OBJECTS_FOR_WORKERS = 256;
 const BATCH_FILES = 64;
+/** Young-generation cap of a checker's V8 heap, in MB (1 MB per semi-space): it reads and hashes in buffers. */
+const CHECKER_YOUNG_GENERATION_MB = 3;
 
 /**
  * Checks object files with a small worker_threads pool (one worker per CPU, at most 4), so
@@ -55,7 +57,10 @@ export async function checkObjects(
     batches.push({ id: batches.length, dir, files: files.slice(i, i + BATCH_FILES) });
   }
   let next = 0;
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(workerUrl()));
+  const pool = Array.from(
+    { length: Math.min(workers, batches.length) },
+    () => new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: CHECKER_YOUNG_GENERATION_MB } }),
+  );
   try {
     await Promise.all(
       pool.map(
