@@ -2,14 +2,14 @@
  * `bin/grove.js`, the launcher: how it starts Node (V8's flags back at their defaults, the main thread's young
  * generation capped) and hands NODE_EXTRA_CA_CERTS to the CLI instead of to Node's start-up.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticHttp, serveStatic } from "../../../test/helpers/static-http.js";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
-import { type CliRun, repoRoot } from "./run-cli.js";
+import { type CliRun, repoRoot, spawnCollected } from "./run-cli.js";
 import { makeTestCertificates, opensslUnavailable, type TestCertificates } from "./test-certificates.js";
 
 const bin = path.join(repoRoot, "packages/cli/bin/grove.js");
@@ -27,19 +27,7 @@ function baseEnv(): Record<string, string | undefined> {
 
 /** Runs the launcher as an executable (its shell line, then Node), asynchronously: a test's server lives here. */
 function launch(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const child = spawn(bin, args, { env: { ...baseEnv(), ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
-  });
+  return spawnCollected(bin, args, { env: { ...baseEnv(), ...env } });
 }
 
 describe("the launcher", () => {

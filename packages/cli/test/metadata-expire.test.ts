@@ -4,7 +4,6 @@
  * nor node's undici, which the global `fetch` loads on first use); a repository changed in place is seen
  * with `--refresh` on `solve`, `assemble` and `upgrade`, as with dnf.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticHttp, serveStatic } from "../../../test/helpers/static-http.js";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
 import { loadRecorderImport } from "./load-recorder.js";
-import { type CliRun, cliMain, repoRoot } from "./run-cli.js";
+import { type CliRun, cliMain, repoRoot, spawnCollected } from "./run-cli.js";
 
 const skip = tinyRepoUnavailable();
 if (skip !== undefined && process.env.CI) throw new Error(`metadata-expire.test.ts cannot run: ${skip}`);
@@ -68,35 +67,25 @@ describe.skipIf(skip !== undefined)("metadata_expire and --refresh in the CLI", 
   });
 
   /** Runs grove asynchronously (the HTTP server lives in this process), tracing what it loads. */
-  const grove = (...args: string[]): Promise<Traced> => {
+  const grove = async (...args: string[]): Promise<Traced> => {
     const id = Math.random().toString(36).slice(2);
     const loadLog = path.join(work, `load-${id}.log`);
     const builtinLog = path.join(work, `builtin-${id}.log`);
-    const child = spawn(process.execPath, ["--import", loadRecorderImport({ builtins: true }), cliMain, ...args], {
-      env: {
-        ...process.env,
-        GROVE_DEBUG: "",
-        GROVE_STORE: store,
-        GROVE_LOAD_LOG: loadLog,
-        GROVE_BUILTIN_LOG: builtinLog,
+    const run = await spawnCollected(
+      process.execPath,
+      ["--import", loadRecorderImport({ builtins: true }), cliMain, ...args],
+      {
+        env: {
+          ...process.env,
+          GROVE_DEBUG: "",
+          GROVE_STORE: store,
+          GROVE_LOAD_LOG: loadLog,
+          GROVE_BUILTIN_LOG: builtinLog,
+        },
       },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    return new Promise((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", (status) => {
-        const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n") : []);
-        const groveFiles = read(loadLog).flatMap(groveModules);
-        resolve({ status: status ?? -1, stdout, stderr, groveFiles, builtins: read(builtinLog) });
-      });
-    });
+    );
+    const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n") : []);
+    return { ...run, groveFiles: read(loadLog).flatMap(groveModules), builtins: read(builtinLog) };
   };
   const ok = async (...args: string[]): Promise<Traced> => {
     const run = await grove(...args);

@@ -1,7 +1,7 @@
 /**
  * Test helpers: run the built `grove` CLI as a subprocess and locate the shared fixtures.
  */
-import { spawnSync } from "node:child_process";
+import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,28 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   });
   if (result.error) throw result.error;
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs `command` asynchronously (for a test whose server lives in the test process) and collects its output.
+ * @param command - the executable
+ * @param args - its arguments
+ * @param options - spawn options (environment, ...)
+ */
+export function spawnCollected(command: string, args: readonly string[], options: SpawnOptions): Promise<CliRun> {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+  });
 }
 
 /** Runs a reference tool (e.g. `rpm`) and returns its stdout; throws when it fails. */
