@@ -11,7 +11,7 @@ import type { ProgressListener } from "@grove/checkout";
  * buffers, may grow to at most twice what survived before V8 collects again (V8 otherwise picks a factor between
  * 1.1 and 4 from its own speed, and picked high ones here). Payload and network buffers that outlive the young
  * generation die in the old one, and their memory came back only at the next full collection: a cold assemble of
- * the apache2 set peaked at 148-154 MB without it and 124-135 MB with it (docs/packages/cli.md, "Memory").
+ * the apache2 set peaked at 148-154 MB without it and 124-135 MB with it (docs/packages/cli.md, "Start-up and memory").
  */
 export const IMPORT_HEAP_GROWTH_FLAG = "--heap-growing-percent=100";
 

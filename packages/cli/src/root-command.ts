@@ -9,6 +9,7 @@ Environment:
   GROVE_STORE     store directory when --store is not given
   XDG_DATA_HOME   the store defaults to $XDG_DATA_HOME/grove (else ~/.local/share/grove)
   GROVE_DEBUG=1   print stack traces and error causes
+  NODE_EXTRA_CA_CERTS  more certificate authorities (PEM file) for HTTPS repositories
 
 Exit status: 0 on success, 1 when the command fails, 2 for a usage error.
 Commands that take --json print errors as {"error":{"code":...,"message":...}} on stderr.`;
