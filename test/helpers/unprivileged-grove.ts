@@ -11,8 +11,8 @@ import { repoRoot } from "./real-rpm-fixtures.js";
 /** The uid and gid the CLI runs as when the test runs as root (the kernel's overflow id, "nobody"). */
 export const UNPRIVILEGED_ID = 65534;
 
-/** The built CLI: the bundle `npm run build` makes (what the `grove` bin runs). */
-export const cliMain = path.join(repoRoot, "packages/cli/dist/grove.js");
+/** The built CLI: what the `grove` bin runs (`dist/grove.cjs`, which runs the bundle `npm run build` makes). */
+export const cliMain = path.join(repoRoot, "packages/cli/dist/grove.cjs");
 
 /** True when this process is root (the CLI then runs through setpriv). */
 export const runningAsRoot = process.getuid?.() === 0;
@@ -55,7 +55,7 @@ export function makeUserDir(dir: string): string {
 }
 
 /**
- * Runs `node packages/cli/dist/grove.js ...args` as the unprivileged user.
+ * Runs `node packages/cli/dist/grove.cjs ...args` as the unprivileged user.
  * @param args - CLI arguments
  * @param env - extra environment (HOME should be a directory that user owns)
  */

@@ -1,7 +1,7 @@
 /**
  * Drives the `grove` CLI as users run it: the `grove` bin, `packages/cli/bin/grove.js --store DIR ...` (its shell
  * line sets the launcher's memory settings and starts Node, which runs the bundle `npm run build` makes,
- * `dist/grove.js`).
+ * `dist/grove-bundle.cjs`, with its code cache).
  * @packageDocumentation
  */
 import { spawnSync } from "node:child_process";

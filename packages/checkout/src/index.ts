@@ -61,4 +61,4 @@ export type {
 } from "./types.js";
 export { applyDirModes } from "./write/dir-modes.js";
 export { removeTree } from "./write/remove-tree.js";
-export { prestartTreeWriter, releaseTreeWriter } from "./write/tree-writer-thread.js";
+export { prestartTreeWriter, releaseTreeWriter, startTreeWriterThread } from "./write/tree-writer-thread.js";

@@ -1,18 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `grove` executable: runs the CLI on the process arguments and sets the exit code.
+ * The unbundled `grove`: runs the CLI from the per-file `dist/` modules on the process arguments and sets the
+ * exit code. The `grove` bin runs the bundle instead (`grove.ts`).
  * @packageDocumentation
  */
-// First, and alone: for `grove assemble`, the tree writer's thread starts before the rest of the CLI (commander,
-// the commands) is even loaded, which `run.js` below is, dynamically so that the bundle keeps it out of this file.
-import "./start-tree-writer.js";
+import { runCommandLine } from "./cli-entry.js";
 
-const { runGrove } = await import("./run.js");
-
-// `grove inspect x.rpm --json | head` closes the pipe early: that is not an error.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code === "EPIPE") process.exit(0);
-  throw err;
-});
-
-process.exitCode = await runGrove(process.argv.slice(2));
+process.exitCode = await runCommandLine(process.argv.slice(2));

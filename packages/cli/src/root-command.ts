@@ -10,13 +10,15 @@ Environment:
   XDG_DATA_HOME   the store defaults to $XDG_DATA_HOME/grove (else ~/.local/share/grove)
   GROVE_DEBUG=1   print stack traces and error causes
   NODE_EXTRA_CA_CERTS  more certificate authorities (PEM file) for HTTPS repositories
+  GROVE_CODE_CACHE  directory of grove's V8 code cache (default $XDG_CACHE_HOME/grove/v8,
+                  else ~/.cache/grove/v8), or off
 
 Exit status: 0 on success, 1 when the command fails, 2 for a usage error.
 Commands that take --json print errors as {"error":{"code":...,"message":...}} on stderr.`;
 
 /**
  * The version in `@grove/cli`'s package.json, read at run time from the nearest `package.json` above this module
- * that is `@grove/cli`'s: `dist/root-command.js`, and the bundle's chunk in `dist/grove-chunks/`, are below it.
+ * that is `@grove/cli`'s: `dist/root-command.js` and the bundle, `dist/grove-bundle.cjs`, are below it.
  */
 export function cliVersion(): string {
   for (let dir = new URL(".", import.meta.url), up = 0; up < 3; dir = new URL("..", dir), up++) {

@@ -1,30 +1,97 @@
 /**
- * Test helpers for the bundled CLI (`dist/grove.js` and `dist/grove-chunks/`, made by `scripts/bundle.mjs`):
- * which source modules each output file holds, and a preload that records what a process loads and which
- * worker threads it hands work to.
+ * Test helpers for the bundled CLI (`dist/grove-bundle.cjs`, made by `scripts/bundle.mjs` and run by
+ * `dist/grove.cjs`): which source modules it holds, which of them ran in a process (from V8's coverage and the
+ * bundle's source map), and a preload that records what a process loads and which worker threads it hands work to.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { WRAPPER_PREFIX } from "../src/code-cache.js";
 import { repoRoot } from "./run-cli.js";
 
 /** The bundle's directory. */
 export const bundleDir = path.join(repoRoot, "packages/cli/dist");
+/** The bundled CLI. */
+export const bundleFile = path.join(bundleDir, "grove-bundle.cjs");
 
 /**
- * `modules.json`: for each output file (`grove.js`, `grove-chunks/NAME-HASH.js`), the source modules it holds,
- * relative to the repository (`packages/core/dist/store/store.js`, `node_modules/commander/index.js`).
+ * `grove-bundle.modules.json`: the source modules the bundle holds, relative to the repository
+ * (`packages/core/dist/store/store.js`, `node_modules/commander/index.js`).
  */
-export function bundleModules(): Record<string, string[]> {
-  return JSON.parse(readFileSync(path.join(bundleDir, "grove-chunks/modules.json"), "utf8")) as Record<
-    string,
-    string[]
-  >;
+export function bundleModules(): string[] {
+  return JSON.parse(readFileSync(path.join(bundleDir, "grove-bundle.modules.json"), "utf8")) as string[];
 }
 
 /** A grove `dist/` module as the module-loading checks name it: `packages/rpm/dist/x/y.js` -> `rpm/x/y.js`. */
 export function groveModuleName(repoPath: string): string | undefined {
-  const m = /^packages\/([a-z]+)\/dist\/(.*)$/.exec(repoPath);
+  const m = /(?:^|\/)packages\/([a-z]+)\/dist\/(.*)$/.exec(repoPath);
   return m === null ? undefined : `${m[1]}/${m[2]}`;
+}
+
+/** One function of V8's coverage report. */
+interface CoveredFunction {
+  ranges: Array<{ startOffset: number; endOffset: number; count: number }>;
+}
+
+/**
+ * The grove modules of the bundle (as {@link groveModuleName} names them) at least one function of which ran in
+ * the processes that wrote V8 coverage reports to `coverageDir` (`NODE_V8_COVERAGE`). A function's module is the
+ * source its first position maps to in `dist/grove-bundle.cjs.map`. A module's top level is not counted: it runs
+ * when the bundle is loaded, or (for a module the sources load with `import()`) in an initialiser rolldown wrote,
+ * when first imported; it defines the module's functions and constants.
+ * @param coverageDir - the `NODE_V8_COVERAGE` directory
+ */
+export function bundleModulesThatRan(coverageDir: string): string[] {
+  const code = readFileSync(bundleFile, "utf8");
+  const lineStarts = [0];
+  for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundleFile}.map`, "utf8")));
+  const ran = new Set<string>();
+  for (const report of readdirSync(coverageDir).filter((f) => f.endsWith(".json"))) {
+    const { result } = JSON.parse(readFileSync(path.join(coverageDir, report), "utf8")) as {
+      result: Array<{ url: string; functions: CoveredFunction[] }>;
+    };
+    for (const script of result.filter((s) => s.url === bundleFile || s.url.endsWith("/grove-bundle.cjs"))) {
+      for (const fn of script.functions) {
+        const whole = fn.ranges[0];
+        if (whole === undefined || whole.count === 0) continue;
+        const offset = whole.startOffset - WRAPPER_PREFIX.length;
+        if (offset <= 0) continue; // the wrapper itself: the bundle's top level
+        // A lazily loaded module's initialiser (`var init_x = __esmMin(() => {...})`, the module's top level):
+        // code rolldown wrote, which maps to whatever source precedes it.
+        if (/__esmMin\(\(?$/.test(code.slice(Math.max(0, offset - 12), offset))) continue;
+        let line = lineStarts.length - 1;
+        while (lineStarts[line]! > offset) line--;
+        const source = map.findEntry(line, offset - lineStarts[line]!) as { originalSource?: string };
+        const original = source.originalSource;
+        if (original === undefined) continue;
+        const file = original.startsWith("file:") ? fileURLToPath(original) : path.resolve(bundleDir, original);
+        const name = groveModuleName(path.relative(repoRoot, file).split(path.sep).join("/"));
+        if (name !== undefined) ran.add(name);
+      }
+    }
+  }
+  return [...ran].sort();
+}
+
+/**
+ * The scripts the processes that wrote V8 coverage reports to `coverageDir` compiled (their main threads and
+ * worker threads), as paths relative to the repository; node's own modules left out.
+ * @param coverageDir - the `NODE_V8_COVERAGE` directory
+ */
+export function scriptsLoaded(coverageDir: string): string[] {
+  const loaded = new Set<string>();
+  for (const report of readdirSync(coverageDir).filter((f) => f.endsWith(".json"))) {
+    const { result } = JSON.parse(readFileSync(path.join(coverageDir, report), "utf8")) as {
+      result: Array<{ url: string }>;
+    };
+    for (const { url } of result) {
+      const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+      if (path.isAbsolute(file)) loaded.add(path.relative(repoRoot, file).split(path.sep).join("/"));
+    }
+  }
+  return [...loaded].sort();
 }
 
 /**

@@ -1,28 +1,32 @@
 /**
- * The bundled CLI (`dist/grove.js`, what the `grove` bin runs): it inlines the @grove packages and commander,
- * leaves only builtins and the native/optional packages external, and still finds every worker thread, which
- * each package resolves through its own export map (the bundle's `import.meta.url` is not the package's).
+ * The bundled CLI (`dist/grove-bundle.cjs`, which `dist/grove.cjs`, what the `grove` bin runs, compiles with its
+ * code cache): it inlines the @grove packages and commander, leaves only builtins and the native/optional packages
+ * external, and still finds every worker thread: the tree writer's is bundled too (`dist/grove-tree-writer.cjs`,
+ * started by the launcher), the others each package resolves through its own export map.
  * The worker runs use packages with 1,500 files each: enough for the two-thread tree writer (about 1,000
  * links per half), the fsck worker pool (256 objects) and a multi-package import on worker threads; and one
  * with a 17 MiB file in a zstd payload and one in a gzip payload, decoded and digested on `eval` workers (programs
  * serialized with Function#toString, which must not refer to anything of the bundle's).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { bundleResolver } from "../src/code-cache.js";
 import { type BulkPackage, buildBulkRepo, bulkFileContent } from "./bulk-rpm-repo.js";
-import { bundleDir, bundleModules, readLog, writeRecordingPreload } from "./bundle-helpers.js";
+import { bundleDir, bundleFile, bundleModules, readLog, writeRecordingPreload } from "./bundle-helpers.js";
 import { type CliRun, repoRoot, runCli } from "./run-cli.js";
 
 /** Bare specifiers the bundle may leave to Node's resolver (besides `node:` builtins). */
 const EXTERNAL = ["zstd-napi/binding.js", "lzma-native", "sql.js", "unbzip2-stream"];
 /** The worker modules, resolved through the packages' export maps. */
 const WORKERS = {
-  treeWriter: "packages/checkout/dist/write/tree-writer-worker.js",
+  treeWriter: "packages/cli/dist/grove-tree-writer.cjs",
   fsck: "packages/core/dist/maintenance/fsck-worker.js",
   import: "packages/rpm/dist/import/import-worker.js",
 };
@@ -45,6 +49,7 @@ function specifiersIn(code: string): string[] {
     /\bimport\(\s*"([\w@./:-]+)"\s*\)/g,
     /\b(?:__)?require\(\s*"([\w@./:-]+)"\s*\)/g,
     /\.resolve\(\s*"([\w@./:-]+)"\s*\)/g,
+    /\b__groveResolve\(\s*"([\w@./:-]+)"\s*\)/g,
   ];
   return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
 }
@@ -52,34 +57,54 @@ function specifiersIn(code: string): string[] {
 describe("the bundled CLI's files", () => {
   it("inline the @grove packages and commander, and leave only builtins and native/optional packages outside", () => {
     const modules = bundleModules();
-    const all = Object.values(modules).flat();
     for (const pkg of ["cli", "core", "rpm", "repo", "checkout"]) {
       expect(
-        all.some((m) => m.startsWith(`packages/${pkg}/dist/`)),
+        modules.some((m) => m.startsWith(`packages/${pkg}/dist/`)),
         pkg,
       ).toBe(true);
     }
-    expect(all).toContain("node_modules/commander/index.js");
-    expect(all.filter((m) => /^packages\/[a-z]+\/src\//.test(m))).toEqual([]);
-    // The bundle holds exactly the files modules.json lists, and nothing points outside them but externals.
-    const files = ["grove.js", ...readdirSync(path.join(bundleDir, "grove-chunks")).map((f) => `grove-chunks/${f}`)];
-    expect(files.filter((f) => f.endsWith(".js")).sort()).toEqual(Object.keys(modules).sort());
+    expect(modules).toContain("node_modules/commander/index.js");
+    expect(modules.filter((m) => /^packages\/[a-z]+\/src\//.test(m))).toEqual([]);
+    // The launcher, the bundle and the tree writer's worker point at nothing but builtins (`url` is rolldown's,
+    // for import.meta.url), externals and the packages' workers.
     const outside: string[] = [];
-    for (const file of Object.keys(modules)) {
+    for (const file of ["grove.cjs", "grove-bundle.cjs", "grove-tree-writer.cjs"]) {
       for (const spec of specifiersIn(readFileSync(path.join(bundleDir, file), "utf8"))) {
-        if (spec.startsWith(".")) {
-          const target = path.relative(bundleDir, path.resolve(path.dirname(path.join(bundleDir, file)), spec));
-          if (!(target in modules)) outside.push(`${file}: ${spec}`);
-        } else if (
-          !spec.startsWith("node:") &&
-          !EXTERNAL.includes(spec) &&
-          !/^@grove\/[a-z]+\/[a-z-]+-worker$/.test(spec)
-        ) {
-          outside.push(`${file}: ${spec}`);
+        if (isBuiltin(spec) || EXTERNAL.includes(spec) || /^@grove\/[a-z]+\/[a-z-]+-worker$/.test(spec)) {
+          continue;
         }
+        outside.push(`${file}: ${spec}`);
       }
     }
     expect(outside).toEqual([]);
+    // Its last line names it by content, for the code cache.
+    const code = readFileSync(bundleFile, "utf8");
+    const marker = "// grove-bundle-sha256: ";
+    const body = code.slice(0, code.lastIndexOf(marker));
+    expect(code.slice(body.length)).toBe(`${marker}${createHash("sha256").update(body).digest("hex")}\n`);
+  });
+
+  it("resolve each worker they name to the package's own worker module, the tree writer's to its bundled copy", () => {
+    const named = specifiersIn(readFileSync(bundleFile, "utf8")).filter((s) =>
+      /^@grove\/[a-z]+\/[a-z-]+-worker$/.test(s),
+    );
+    expect([...new Set(named)].sort()).toEqual([
+      "@grove/checkout/tree-writer-worker",
+      "@grove/core/fsck-worker",
+      "@grove/rpm/import-worker",
+    ]);
+    // What the bundle's __groveResolve does without the launcher's override, and the override.
+    const resolve = bundleResolver(bundleFile);
+    expect(resolve("@grove/core/fsck-worker")).toBe(workerUrl(WORKERS.fsck));
+    expect(resolve("@grove/rpm/import-worker")).toBe(workerUrl(WORKERS.import));
+    expect(resolve("@grove/checkout/tree-writer-worker")).toBe(
+      workerUrl("packages/checkout/dist/write/tree-writer-worker.js"),
+    );
+    const overridden = bundleResolver(bundleFile, {
+      "@grove/checkout/tree-writer-worker": workerUrl(WORKERS.treeWriter),
+    });
+    expect(overridden("@grove/checkout/tree-writer-worker")).toBe(workerUrl(WORKERS.treeWriter));
+    expect(readFileSync(path.join(bundleDir, "grove.cjs"), "utf8")).toContain('"@grove/checkout/tree-writer-worker"');
   });
 
   it("run from bin/grove.js as an executable, through its launcher line", () => {
@@ -87,7 +112,7 @@ describe("the bundled CLI's files", () => {
     expect(readFileSync(bin, "utf8").split("\n").slice(0, 2)).toEqual([
       "#!/bin/sh",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a placeholder
-      '//bin/true; export GROVE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" MALLOC_MMAP_THRESHOLD_=131072; unset NODE_EXTRA_CA_CERTS; exec node --max-semi-space-size=1 "$0" "$@"',
+      '":" //; export GROVE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" MALLOC_MMAP_THRESHOLD_=131072; unset NODE_EXTRA_CA_CERTS; exec node --max-semi-space-size=1 "$0" "$@"',
     ]);
     const run = spawnSync(bin, ["--version"], { encoding: "utf8" });
     expect(run.error).toBeUndefined();
@@ -152,7 +177,7 @@ describe.skipIf(skip !== undefined)("the bundled CLI's worker threads", () => {
       path: string;
       packages: string[];
     }>;
-    // The job went to the checkout package's own worker file, not to a path beside the bundle.
+    // The job went to the tree writer's bundled worker, which the launcher started.
     const workers = readLog(workerLog);
     expect(workers).toContain(workerUrl(WORKERS.treeWriter));
     expect(workers).toContain("eval:payloadWorkerMain");
@@ -187,47 +212,5 @@ describe.skipIf(skip !== undefined)("the bundled CLI's worker threads", () => {
     expect(report.store.problems).toEqual([]);
     // 3,000 distinct files, plus each package's header object.
     expect(report.store.objectsChecked).toBeGreaterThanOrEqual(3000);
-  });
-
-  it("importRpmFiles, run from the bundle's chunk, imports on worker threads", () => {
-    // The CLI imports packages one at a time; the library's importRpmFiles is what uses the import worker.
-    // Run it from the very chunk the bundle holds it in, so its import.meta.url is the chunk's.
-    const modules = bundleModules();
-    const chunkOf = (module: string): string => {
-      const file = Object.keys(modules).find((f) => modules[f]!.includes(module));
-      if (file === undefined) throw new Error(`no bundle file holds ${module}`);
-      return pathToFileURL(path.join(bundleDir, file)).href;
-    };
-    const rpms = readdirSync(path.join(repo, "Packages")).map((f) => path.join(repo, "Packages", f));
-    const importStore = path.join(work, "import-store");
-    ok("--store", importStore, "init");
-    const script = `
-      const find = (mod, name) => {
-        for (const value of Object.values(mod)) {
-          if (typeof value === "function" && value.name === name) return value;
-          if (value && typeof value === "object" && typeof value[name] === "function") return value[name];
-        }
-        throw new Error("no " + name);
-      };
-      const openStore = find(await import(${JSON.stringify(chunkOf("packages/core/dist/store/store.js"))}), "openStore");
-      const importRpmFiles = find(await import(${JSON.stringify(chunkOf("packages/rpm/dist/import/import-rpm-files.js"))}), "importRpmFiles");
-      const store = await openStore(${JSON.stringify(importStore)});
-      const nevras = [];
-      for await (const outcome of importRpmFiles(store, ${JSON.stringify(rpms)}, { concurrency: 2 })) {
-        if ("error" in outcome) throw outcome.error;
-        nevras.push(outcome.result.nevra);
-      }
-      console.log(JSON.stringify(nevras.sort()));`;
-    const log = path.join(work, "import-workers.log");
-    const scriptFile = path.join(work, "import-from-bundle.mjs");
-    writeFileSync(scriptFile, script);
-    const run = spawnSync(process.execPath, [scriptFile], {
-      cwd: bundleDir,
-      encoding: "utf8",
-      env: { ...process.env, GROVE_WORKER_LOG: log, NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
-    });
-    expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual(NEVRAS);
-    expect(readLog(log)).toContain(workerUrl(WORKERS.import));
   });
 });

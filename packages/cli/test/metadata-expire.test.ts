@@ -10,33 +10,17 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StaticHttp, serveStatic } from "../../../test/helpers/static-http.js";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { bundleModulesThatRan } from "./bundle-helpers.js";
 import { loadRecorderImport } from "./load-recorder.js";
-import { type CliRun, cliMain, repoRoot, spawnCollected } from "./run-cli.js";
+import { type CliRun, cliMain, spawnCollected } from "./run-cli.js";
 
 const skip = tinyRepoUnavailable();
 if (skip !== undefined && process.env.CI) throw new Error(`metadata-expire.test.ts cannot run: ${skip}`);
 if (skip !== undefined) console.warn(`metadata-expire.test.ts skipped: ${skip}`);
 
-/**
- * The grove modules (as `pkg/path.js`, from `packages/PKG/dist/PATH`) a loaded URL holds: itself, or
- * for the bundled CLI (`packages/cli/dist/grove.js` and its chunks) the modules its build manifest lists.
- */
-function groveModules(url: string): string[] {
-  const bundled = /\/packages\/cli\/dist\/(grove\.js|grove-chunks\/[^/]+\.js)$/.exec(url);
-  const manifest = path.join(repoRoot, "packages/cli/dist/grove-chunks/modules.json");
-  const ids =
-    bundled !== null && existsSync(manifest)
-      ? ((JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string[]>)[bundled[1] as string] ?? [])
-      : [url];
-  return ids
-    .map((id) => /(?:^|\/)packages\/([a-z]+)\/dist\/(.*)$/.exec(id))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => `${m[1]}/${m[2]}`);
-}
-
 /** What one traced grove run loaded. */
 interface Traced extends CliRun {
-  /** grove `dist/` files, as `pkg/path.js`. */
+  /** The grove modules of the bundled CLI a function of which ran, as `pkg/path.js`. */
   groveFiles: string[];
   /** node's built-in modules, e.g. `NativeModule internal/deps/undici/undici`. */
   builtins: string[];
@@ -66,11 +50,12 @@ describe.skipIf(skip !== undefined)("metadata_expire and --refresh in the CLI", 
     if (work !== "") rmSync(work, { recursive: true, force: true });
   });
 
-  /** Runs grove asynchronously (the HTTP server lives in this process), tracing what it loads. */
+  /** Runs grove asynchronously (the HTTP server lives in this process), tracing what it loads and runs. */
   const grove = async (...args: string[]): Promise<Traced> => {
     const id = Math.random().toString(36).slice(2);
     const loadLog = path.join(work, `load-${id}.log`);
     const builtinLog = path.join(work, `builtin-${id}.log`);
+    const coverage = mkdtempSync(path.join(work, "coverage-"));
     const run = await spawnCollected(
       process.execPath,
       ["--import", loadRecorderImport({ builtins: true }), cliMain, ...args],
@@ -81,11 +66,14 @@ describe.skipIf(skip !== undefined)("metadata_expire and --refresh in the CLI", 
           GROVE_STORE: store,
           GROVE_LOAD_LOG: loadLog,
           GROVE_BUILTIN_LOG: builtinLog,
+          // Which functions ran: V8's coverage, without the code cache (cached code keeps no counters).
+          NODE_V8_COVERAGE: coverage,
+          GROVE_CODE_CACHE: "off",
         },
       },
     );
-    const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n") : []);
-    return { ...run, groveFiles: read(loadLog).flatMap(groveModules), builtins: read(builtinLog) };
+    const builtins = existsSync(builtinLog) ? readFileSync(builtinLog, "utf8").split("\n") : [];
+    return { ...run, groveFiles: bundleModulesThatRan(coverage), builtins };
   };
   const ok = async (...args: string[]): Promise<Traced> => {
     const run = await grove(...args);

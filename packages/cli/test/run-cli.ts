@@ -9,8 +9,11 @@ import { fileURLToPath } from "node:url";
 /** The repository root (packages/cli/test -> ../../..). */
 export const repoRoot = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 
-/** The CLI the tests run: the bundle `npm run build` makes (what `bin/grove.js` runs), not the per-file `dist/main.js`. */
-export const cliMain = path.join(repoRoot, "packages/cli/dist/grove.js");
+/**
+ * The CLI the tests run: what `bin/grove.js` runs (`dist/grove.cjs`, which runs the bundle `npm run build` makes with
+ * its code cache), not the per-file `dist/main.js`.
+ */
+export const cliMain = path.join(repoRoot, "packages/cli/dist/grove.cjs");
 
 /** The shared real-RPM fixtures, beside the repository. */
 export const realRpmsDir = path.resolve(repoRoot, "../shared/fixtures/real-rpms");
@@ -36,7 +39,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node packages/cli/dist/grove.js ...args` and waits for it. */
+/** Runs `node packages/cli/dist/grove.cjs ...args` and waits for it. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliRun {
   if (!existsSync(cliMain)) throw new Error(`${cliMain} does not exist: run 'npm run build' first`);
   const result = spawnSync(process.execPath, [cliMain, ...args], {

@@ -13,14 +13,31 @@ let spare: Worker | undefined;
 let spareReady: Promise<void> | undefined;
 
 /**
+ * Starts a thread on the tree writer's worker module, with the writer's memory limits, and returns it; nothing
+ * uses it until it is handed to {@link prestartTreeWriter}. For a launcher that starts the thread before it
+ * loads the code that writes trees (the `grove` CLI does, before its bundle).
+ * @param url - the worker module: by default this package's `dist/write/tree-writer-worker.js`; a bundled copy
+ * of it may be given instead
+ */
+export function startTreeWriterThread(url: URL = workerUrl()): Worker {
+  return new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
+}
+
+/**
  * Starts the parallel tree writer's worker thread now, so that its start-up (some 30-40 ms) overlaps
  * whatever comes before the checkout (solving, planning). Idempotent; the thread does not keep the
  * process alive, and a later `writeTreeParallel` uses it. Call it early in a command that will check
  * out a tree (`grove assemble`); an unused thread costs its start-up CPU and some 25 MB of memory.
+ * @param started - a thread {@link startTreeWriterThread} started in this same turn of the event loop (so
+ * that its first message is not missed), to use instead of starting one; terminated if a thread is already
+ * waiting
  */
-export function prestartTreeWriter(): void {
-  if (spare !== undefined) return;
-  const worker = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
+export function prestartTreeWriter(started?: Worker): void {
+  if (spare !== undefined) {
+    if (started !== undefined) void started.terminate();
+    return;
+  }
+  const worker = started ?? startTreeWriterThread();
   worker.unref();
   spareReady = new Promise<void>((resolve) => {
     worker.once("message", () => resolve());

@@ -1,8 +1,8 @@
 /**
- * Imported first by `main`, for its side effect: when the command is `assemble`, the tree writer's second thread
- * starts before the rest of the CLI is loaded, so that its start-up (25 ms on an idle machine, 60 ms and more
- * beside a busy main thread: a worker thread sets up a Node environment of its own) overlaps loading and solving
- * instead of delaying the write.
+ * What the command line asks for, told before the CLI is loaded: which command runs (the code cache is kept per
+ * command, `code-cache.ts`) and whether it writes a tree (then the tree writer's second thread starts before
+ * the rest of the CLI runs, so that its start-up, 25 ms on an idle machine and 60 ms and more beside a busy main
+ * thread, overlaps loading and solving instead of delaying the write).
  * @packageDocumentation
  */
 
@@ -32,8 +32,4 @@ export function writesTree(args: readonly string[]): boolean {
   if (subcommandOf(args) !== "assemble") return false;
   const end = args.indexOf("--");
   return !(end < 0 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
-}
-
-if (writesTree(process.argv.slice(2))) {
-  (await import("@grove/checkout/tree-writer")).prestartTreeWriter();
 }

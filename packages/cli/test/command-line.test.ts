@@ -1,6 +1,6 @@
-/** `subcommandOf`: how `main` tells, before loading the CLI, that the command is `assemble` (and starts the writer thread). */
+/** `subcommandOf`: how the launcher tells, before loading the CLI, which command runs (for the writer thread and the code cache). */
 import { describe, expect, it } from "vitest";
-import { subcommandOf, writesTree } from "../src/start-tree-writer.js";
+import { subcommandOf, writesTree } from "../src/command-line.js";
 
 describe("subcommandOf", () => {
   it("finds the command after global options and their values", () => {
