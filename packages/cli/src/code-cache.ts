@@ -6,11 +6,14 @@
  * for ES modules (`module.enableCompileCache` came in Node 22), hence one CommonJS script.
  *
  * The cache is only a cache: missing, unreadable, rejected by V8 (another Node or V8 flags) or unwritable, the
- * script is compiled from source as usual, and a successful run writes a fresh one.
+ * script is compiled from source as usual, and a successful run writes a fresh one. It is code, so only a file
+ * this user owns and nobody else can write is used.
  * @packageDocumentation
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   fstatSync,
   mkdirSync,
   openSync,
@@ -113,14 +116,7 @@ export function runCachedScript<T>(file: string, options: CodeCacheOptions): Cac
     options.dir === undefined || key === undefined
       ? undefined
       : path.join(options.dir, `${key}-v8-${process.versions.v8}-${process.arch}-${safeLabel(options.label)}.bin`);
-  let cachedData: Buffer | undefined;
-  if (cacheFile !== undefined) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
-  }
+  const cachedData = cacheFile === undefined ? undefined : readOwnCache(cacheFile);
   const script = new Script(`${WRAPPER_PREFIX}${code}\n})`, { filename: file, cachedData });
   const cache: CodeCacheState =
     cacheFile === undefined
@@ -138,10 +134,46 @@ export function runCachedScript<T>(file: string, options: CodeCacheOptions): Cac
     cache,
     cacheFile,
     saveCache() {
-      if (cacheFile === undefined || cache === "accepted") return;
+      if (cacheFile === undefined || cache === "accepted" || !writableDir(path.dirname(cacheFile))) return;
       writeCodeCache(cacheFile, script.createCachedData(), key as string);
     },
   };
+}
+
+/**
+ * The cache file's bytes, when it is this user's and nobody else can write it (it is code this process will
+ * run); `undefined` otherwise, or when it cannot be read.
+ */
+function readOwnCache(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Creates the cache directory (mode 0700) if needed and tells whether this process may write in it; checked
+ * before making the cache (4 ms), so that a user who cannot write there does not pay for it on every run.
+ */
+function writableDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A label as a file name part: letters, digits and `-` only. */
@@ -154,7 +186,6 @@ function writeCodeCache(file: string, data: Buffer, keepPrefix: string): void {
   const dir = path.dirname(file);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, file);
   } catch {

@@ -6,6 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,6 +22,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  makeUserDir,
+  runGroveUnprivileged,
+  unprivilegedUnavailable,
+} from "../../../test/helpers/unprivileged-grove.js";
 import { codeCacheDir, runCachedScript } from "../src/code-cache.js";
 import { repoRoot, runCli } from "./run-cli.js";
 
@@ -106,6 +113,22 @@ describe("runCachedScript", () => {
     expect(runIn(file, dir, "x").cache).toBe("accepted");
   });
 
+  it("uses only a cache file this user owns and nobody else can write", () => {
+    const file = writeBundle("f.cjs", BODY);
+    const dir = path.join(work, "cache-f");
+    const first = runIn(file, dir, "x", true);
+    expect(statSync(first.cacheFile!).mode & 0o777).toBe(0o600);
+    chmodSync(first.cacheFile!, 0o666);
+    // Not used, and replaced by the run that finds it so.
+    expect(runIn(file, dir, "x", true).cache).toBe("absent");
+    expect(statSync(first.cacheFile!).mode & 0o777).toBe(0o600);
+    expect(runIn(file, dir, "x").cache).toBe("accepted");
+    if (process.getuid?.() === 0) {
+      chownSync(first.cacheFile!, 65534, 65534);
+      expect(runIn(file, dir, "x").cache).toBe("absent");
+    }
+  });
+
   it("gives an edited script another cache, even at the same length and hash line", () => {
     const file = writeBundle("c.cjs", BODY);
     const dir = path.join(work, "cache-c");
@@ -178,5 +201,28 @@ describe("the CLI's code cache", () => {
     const off = path.join(work, "cli-off");
     expect(runCli(["--version"], { GROVE_CODE_CACHE: "off", XDG_CACHE_HOME: off }).status).toBe(0);
     expect(existsSync(off)).toBe(false);
+  });
+});
+
+const unprivileged = unprivilegedUnavailable();
+if (unprivileged !== undefined && process.env.CI) throw new Error(`code-cache.test.ts cannot run: ${unprivileged}`);
+if (unprivileged !== undefined) console.warn(`code-cache.test.ts unprivileged test skipped: ${unprivileged}`);
+
+describe.skipIf(unprivileged !== undefined)("the CLI's code cache, as an unprivileged user", () => {
+  it("lives under that user's ~/.cache/grove/v8, private to it, and is written once", async () => {
+    chmodSync(work, 0o755); // searchable by that user
+    const home = makeUserDir(path.join(work, "home"));
+    const first = await runGroveUnprivileged(["--version"], { HOME: home });
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const dir = path.join(home, ".cache/grove/v8");
+    const [file] = readdirSync(dir);
+    const stat = statSync(path.join(dir, file!));
+    expect(stat.mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    if (process.getuid?.() === 0) expect(stat.uid).toBe(65534);
+    const second = await runGroveUnprivileged(["--version"], { HOME: home });
+    expect(second.stdout).toBe(first.stdout);
+    expect(statSync(path.join(dir, file!)).mtimeMs).toBe(stat.mtimeMs);
   });
 });
