@@ -15,6 +15,7 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Entry } from "@grove/core";
 import { assertSafeEntry } from "../plan/entry-checks.js";
+import { asciiJson, readTextFile } from "../store/ascii-text.js";
 import { writeCacheFile } from "../store/cache-file.js";
 import type { CheckoutWarning, ManifestRecord } from "../types.js";
 import { checkWritePart } from "../write/write-part-json.js";
@@ -120,7 +121,7 @@ export function recipeFile(dir: string, key: string): string {
 export function readRecipe(dir: string, key: string): LoadedRecipe | undefined {
   const file = recipeFile(dir, key);
   try {
-    const text = readFileSync(file, "utf8");
+    const text = readTextFile(file);
     const lineEnd = text.indexOf("\n");
     const head = checkHead(JSON.parse(text.slice(0, lineEnd)) as unknown, key, file);
     if (head === undefined) return undefined;
@@ -172,8 +173,8 @@ export function writeRecipe(
   parts: readonly WritePart[],
 ): string | undefined {
   const file = recipeFile(dir, key);
-  const lines = [JSON.stringify({ format: RECIPE_FORMAT, version: RECIPE_VERSION, key, ...head })];
-  for (const part of parts) lines.push(JSON.stringify(part));
+  const lines = [asciiJson({ format: RECIPE_FORMAT, version: RECIPE_VERSION, key, ...head })];
+  for (const part of parts) lines.push(asciiJson(part));
   return writeCacheFile(file, `${lines.join("\n")}\n`) ? file : undefined;
 }
 

@@ -5,8 +5,8 @@
  * thread starts in a few tens of milliseconds.
  * @packageDocumentation
  */
-import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
+import { readTextFile } from "../store/ascii-text.js";
 import { WRITER_THREAD, writeTakenParts } from "./take-parts.js";
 import type { WriteOpsContext } from "./write-ops.js";
 import { checkWritePart } from "./write-part-json.js";
@@ -44,7 +44,7 @@ parentPort?.on("message", (job: WriterJob) => {
 function partReader(file: string, firstLine: number): (i: number) => WritePart {
   let lines: string[] | undefined;
   return (i) => {
-    lines ??= readFileSync(file, "utf8").split("\n");
+    lines ??= readTextFile(file).split("\n");
     const line = lines[firstLine + i];
     if (line === undefined || line === "") throw new Error(`${file}: line ${firstLine + i + 1} is missing`);
     return checkWritePart(JSON.parse(line) as unknown, file);
