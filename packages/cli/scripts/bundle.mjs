@@ -35,17 +35,25 @@ function isExternal(id) {
   return EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
 }
 
+/**
+ * A rolldown build of `input` for Node, builtins and {@link EXTERNAL_PACKAGES} left external; with `resolver`,
+ * `import.meta.resolve` becomes a call of `__groveResolve`, which the script must find in its scope.
+ */
+function build(input, { resolver = false } = {}) {
+  return rolldown({
+    input,
+    platform: "node",
+    cwd: cliDir,
+    external: isExternal,
+    ...(resolver ? { transform: { define: { "import.meta.resolve": "__groveResolve" } } } : {}),
+    onLog(level, log) {
+      process.stderr.write(`bundle ${level}: ${log.message}\n`);
+    },
+  });
+}
+
 const started = performance.now();
-const bundle = await rolldown({
-  input: path.join(distDir, "cli-entry.js"),
-  platform: "node",
-  cwd: cliDir,
-  external: isExternal,
-  transform: { define: { "import.meta.resolve": "__groveResolve" } },
-  onLog(level, log) {
-    process.stderr.write(`bundle ${level}: ${log.message}\n`);
-  },
-});
+const bundle = await build(path.join(distDir, "cli-entry.js"), { resolver: true });
 // The chunked ES module bundle of earlier builds, if any.
 rmSync(path.join(distDir, "grove-chunks"), { recursive: true, force: true });
 const { output } = await bundle.generate({
@@ -83,13 +91,7 @@ writeFileSync(path.join(distDir, "grove-bundle.modules.json"), `${JSON.stringify
 // dist/grove.cjs, what bin/grove.js loads: dist/grove.js (the code cache loader) as CommonJS.
 // It holds @grove/checkout's tree-writer-thread module, to start that thread first: its import.meta.resolve
 // (not called there, the launcher names the bundled worker) becomes a resolver from the launcher's directory.
-const launcher = await rolldown({
-  input: path.join(distDir, "grove.js"),
-  platform: "node",
-  cwd: cliDir,
-  external: isExternal,
-  transform: { define: { "import.meta.resolve": "__groveResolve" } },
-});
+const launcher = await build(path.join(distDir, "grove.js"), { resolver: true });
 await launcher.write({
   file: path.join(distDir, "grove.cjs"),
   format: "cjs",
@@ -98,12 +100,7 @@ await launcher.write({
 });
 await launcher.close();
 // dist/grove-tree-writer.cjs: the tree writer's worker thread as one CommonJS script (see grove.ts).
-const writer = await rolldown({
-  input: path.join(repoRoot, "packages/checkout/dist/write/tree-writer-worker.js"),
-  platform: "node",
-  cwd: cliDir,
-  external: isExternal,
-});
+const writer = await build(path.join(repoRoot, "packages/checkout/dist/write/tree-writer-worker.js"));
 await writer.write({ file: path.join(distDir, "grove-tree-writer.cjs"), format: "cjs", comments: false });
 await writer.close();
 const ms = Math.round(performance.now() - started);
