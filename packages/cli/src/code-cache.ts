@@ -2,7 +2,7 @@
  * Running the bundled CLI (`dist/grove-bundle.cjs`, one CommonJS script) with a V8 code cache: the bytecode V8
  * compiled for it in an earlier run of the same command, kept under the user's cache directory. With the cache
  * V8 neither parses the script nor compiles the functions that run, which for a warm `grove assemble` is 20 ms of
- * its main thread (docs/packages/cli.md, "Start-up: the bundle and its code cache"). Node 20 has no code cache
+ * its main thread (docs/packages/cli.md, "How the CLI is built: one script and its code cache"). Node 20 has no code cache
  * for ES modules (`module.enableCompileCache` came in Node 22), hence one CommonJS script.
  *
  * The cache is only a cache: missing, unreadable, rejected by V8 (another Node or V8 flags) or unwritable, the
@@ -36,7 +36,7 @@ const WRAPPER_PARAMETERS = "exports, require, module, __filename, __dirname, __g
 export const WRAPPER_PREFIX = `(function (${WRAPPER_PARAMETERS}) {`;
 /** The last line of a bundle: its content hash, written by `scripts/bundle.mjs`. */
 const BUNDLE_ID = /\/\/ grove-bundle-sha256: ([0-9a-f]{64})\s*$/;
-/** Cache files of other bundles or Node versions older than this are removed when a new one is written. */
+/** Cache files of other bundles older than this are removed when a new one is written. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** Whether V8 used the code cache: `accepted`, `rejected` (made by another V8 or flags), `absent` or `off`. */
@@ -84,6 +84,7 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
  * The resolver the bundle calls where its sources say `import.meta.resolve(specifier)` (for the packages'
  * worker modules, which are not bundled): resolution from the bundle's own directory, as a `file:` URL.
  * @param file - the bundle
+ * @param overrides - specifiers resolved to these URLs instead
  */
 export function bundleResolver(
   file: string,

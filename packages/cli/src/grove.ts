@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { startTreeWriterThread } from "@grove/checkout/tree-writer";
 import type { runCommandLine } from "./cli-entry.js";
 import { type CachedScript, codeCacheDir, runCachedScript } from "./code-cache.js";
@@ -32,8 +33,32 @@ try {
   process.exit(1);
 }
 process.on("exit", (code) => {
-  if (code === 0) cli.saveCache();
+  if (code !== 0) return;
+  restoreRuntimeFlags();
+  cli.saveCache();
 });
+
+/**
+ * V8 flags grove sets while it runs, each with its default. V8 makes a code cache under the flags of the moment
+ * and takes it only under the same, and the next run starts with the defaults: a cache made after an import
+ * would be rejected. `test/code-cache.test.ts` checks that a warm run takes the cache a cold one made.
+ */
+const RUNTIME_FLAGS: ReadonlyArray<[name: string, atDefault: string]> = [
+  // src/import-memory.ts, once a root has packages to fetch.
+  ["heap-growing-percent", "--heap-growing-percent=0"],
+  // @grove/rpm's payload workers, to collect garbage after each job (V8's flags are the process's).
+  ["expose-gc", "--no-expose-gc"],
+  // @grove/checkout's rpmdb, while sql.js compiles. It puts the flag back, but not the two it implied.
+  ["liftoff-only", "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering"],
+];
+
+/** Puts the {@link RUNTIME_FLAGS} back to their defaults, except those the process was started with. */
+function restoreRuntimeFlags(): void {
+  const given = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`.replaceAll("_", "-");
+  for (const [name, atDefault] of RUNTIME_FLAGS) {
+    if (!given.includes(name)) setFlagsFromString(atDefault);
+  }
+}
 cli.exports.runCommandLine(argv, { treeWriter }).then((code) => {
   process.exitCode = code;
 });

@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
 import {
   makeUserDir,
   runGroveUnprivileged,
@@ -202,6 +203,35 @@ describe("the CLI's code cache", () => {
     expect(runCli(["--version"], { GROVE_CODE_CACHE: "off", XDG_CACHE_HOME: off }).status).toBe(0);
     expect(existsSync(off)).toBe(false);
   });
+});
+
+const tiny = tinyRepoUnavailable();
+if (tiny !== undefined && process.env.CI) throw new Error(`code-cache.test.ts cannot run: ${tiny}`);
+if (tiny !== undefined) console.warn(`code-cache.test.ts assemble test skipped: ${tiny}`);
+
+describe.skipIf(tiny !== undefined)("the CLI's code cache across a cold and a warm assemble", () => {
+  it("a warm assemble takes the cache a cold one made, though the cold one changed V8 flags while importing", () => {
+    const repo = buildTinyRepo(
+      path.join(work, "tiny"),
+      [
+        { name: "base", version: "1" },
+        { name: "app", version: "1", requires: ["base"] },
+      ],
+      work,
+    );
+    const env = { GROVE_STORE: path.join(work, "tiny-store"), GROVE_CODE_CACHE: path.join(work, "tiny-cache") };
+    for (const args of [["init"], ["repo", "add", "tiny", repo], ["assemble", "cold", "app"]]) {
+      const run = runCli(args, env);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    }
+    const [file] = readdirSync(env.GROVE_CODE_CACHE).filter((f) => f.endsWith("-assemble.bin"));
+    const made = statSync(path.join(env.GROVE_CODE_CACHE, file!)).mtimeMs;
+    const warm = runCli(["assemble", "warm", "app"], env);
+    expect(warm.stdout).toContain("warm: generation 1");
+    // Not rewritten: V8 took it (a rejected cache is replaced at exit).
+    expect(statSync(path.join(env.GROVE_CODE_CACHE, file!)).mtimeMs).toBe(made);
+  }, 120_000);
 });
 
 const unprivileged = unprivilegedUnavailable();
