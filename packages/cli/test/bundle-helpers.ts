@@ -34,6 +34,20 @@ interface CoveredFunction {
   ranges: Array<{ startOffset: number; endOffset: number; count: number }>;
 }
 
+/** The scripts of every V8 coverage report in `coverageDir` (`NODE_V8_COVERAGE`), one entry per script and process. */
+function coveredScripts(coverageDir: string): Array<{ url: string; functions: CoveredFunction[] }> {
+  return readdirSync(coverageDir)
+    .filter((f) => f.endsWith(".json"))
+    .flatMap(
+      (report) =>
+        (
+          JSON.parse(readFileSync(path.join(coverageDir, report), "utf8")) as {
+            result: Array<{ url: string; functions: CoveredFunction[] }>;
+          }
+        ).result,
+    );
+}
+
 /**
  * The grove modules of the bundle (as {@link groveModuleName} names them) at least one function of which ran in
  * the processes that wrote V8 coverage reports to `coverageDir` (`NODE_V8_COVERAGE`). A function's module is the
@@ -48,28 +62,24 @@ export function bundleModulesThatRan(coverageDir: string): string[] {
   for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const map = new SourceMap(JSON.parse(readFileSync(`${bundleFile}.map`, "utf8")));
   const ran = new Set<string>();
-  for (const report of readdirSync(coverageDir).filter((f) => f.endsWith(".json"))) {
-    const { result } = JSON.parse(readFileSync(path.join(coverageDir, report), "utf8")) as {
-      result: Array<{ url: string; functions: CoveredFunction[] }>;
-    };
-    for (const script of result.filter((s) => s.url === bundleFile || s.url.endsWith("/grove-bundle.cjs"))) {
-      for (const fn of script.functions) {
-        const whole = fn.ranges[0];
-        if (whole === undefined || whole.count === 0) continue;
-        const offset = whole.startOffset - WRAPPER_PREFIX.length;
-        if (offset <= 0) continue; // the wrapper itself: the bundle's top level
-        // A lazily loaded module's initialiser (`var init_x = __esmMin(() => {...})`, the module's top level):
-        // code rolldown wrote, which maps to whatever source precedes it.
-        if (/__esmMin\(\(?$/.test(code.slice(Math.max(0, offset - 12), offset))) continue;
-        let line = lineStarts.length - 1;
-        while (lineStarts[line]! > offset) line--;
-        const source = map.findEntry(line, offset - lineStarts[line]!) as { originalSource?: string };
-        const original = source.originalSource;
-        if (original === undefined) continue;
-        const file = original.startsWith("file:") ? fileURLToPath(original) : path.resolve(bundleDir, original);
-        const name = groveModuleName(path.relative(repoRoot, file).split(path.sep).join("/"));
-        if (name !== undefined) ran.add(name);
-      }
+  for (const script of coveredScripts(coverageDir)) {
+    if (script.url !== bundleFile && !script.url.endsWith("/grove-bundle.cjs")) continue;
+    for (const fn of script.functions) {
+      const whole = fn.ranges[0];
+      if (whole === undefined || whole.count === 0) continue;
+      const offset = whole.startOffset - WRAPPER_PREFIX.length;
+      if (offset <= 0) continue; // the wrapper itself: the bundle's top level
+      // A lazily loaded module's initialiser (`var init_x = __esmMin(() => {...})`, the module's top level):
+      // code rolldown wrote, which maps to whatever source precedes it.
+      if (/__esmMin\(\(?$/.test(code.slice(Math.max(0, offset - 12), offset))) continue;
+      let line = lineStarts.length - 1;
+      while (lineStarts[line]! > offset) line--;
+      const source = map.findEntry(line, offset - lineStarts[line]!) as { originalSource?: string };
+      const original = source.originalSource;
+      if (original === undefined) continue;
+      const file = original.startsWith("file:") ? fileURLToPath(original) : path.resolve(bundleDir, original);
+      const name = groveModuleName(path.relative(repoRoot, file).split(path.sep).join("/"));
+      if (name !== undefined) ran.add(name);
     }
   }
   return [...ran].sort();
@@ -82,14 +92,9 @@ export function bundleModulesThatRan(coverageDir: string): string[] {
  */
 export function scriptsLoaded(coverageDir: string): string[] {
   const loaded = new Set<string>();
-  for (const report of readdirSync(coverageDir).filter((f) => f.endsWith(".json"))) {
-    const { result } = JSON.parse(readFileSync(path.join(coverageDir, report), "utf8")) as {
-      result: Array<{ url: string }>;
-    };
-    for (const { url } of result) {
-      const file = url.startsWith("file:") ? fileURLToPath(url) : url;
-      if (path.isAbsolute(file)) loaded.add(path.relative(repoRoot, file).split(path.sep).join("/"));
-    }
+  for (const { url } of coveredScripts(coverageDir)) {
+    const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+    if (path.isAbsolute(file)) loaded.add(path.relative(repoRoot, file).split(path.sep).join("/"));
   }
   return [...loaded].sort();
 }
