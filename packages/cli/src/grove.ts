@@ -33,7 +33,8 @@ try {
   process.exit(1);
 }
 process.on("exit", (code) => {
-  if (code !== 0) return;
+  // A cache V8 took is kept as it is (saveCache writes nothing): no flags to put back then.
+  if (code !== 0 || cli.cache === "accepted") return;
   restoreRuntimeFlags();
   cli.saveCache();
 });
