@@ -1,7 +1,7 @@
 /**
  * Tiny rpm-md repositories for tests, built with the real tools: one `rpmbuild -bb` per package (noarch, no
  * automatic dependencies) and `createrepo_c`. Each package ships `/usr/share/NAME/data` (its content names
- * the version) and `/etc/NAME.conf` (`%config(noreplace)`).
+ * the version) and `/etc/NAME.conf` (`%config(noreplace)`), and `/usr/share/NAME/padding` when asked to be larger.
  */
 import { spawnSync } from "node:child_process";
 import { buildRepoFromSpecs } from "./rpm-repo-builder.js";
@@ -16,6 +16,8 @@ export interface TinyPackage {
   release?: string;
   /** Requires lines, e.g. `["base >= 1"]`. */
   requires?: string[];
+  /** Bytes of zeros in `/usr/share/NAME/padding`, to make the package larger (default none). */
+  padding?: number;
 }
 
 /** Why the repositories cannot be built here (missing tools), or `undefined`. */
@@ -69,6 +71,9 @@ function specText(pkg: TinyPackage): string {
     `mkdir -p %{buildroot}/usr/share/${pkg.name} %{buildroot}/etc`,
     `echo '${data}' > %{buildroot}/usr/share/${pkg.name}/data`,
     `echo 'setting=${pkg.version}' > %{buildroot}/etc/${pkg.name}.conf`,
+    ...(pkg.padding === undefined
+      ? []
+      : [`head -c ${pkg.padding} /dev/zero > %{buildroot}/usr/share/${pkg.name}/padding`]),
     "",
     "%files",
     `/usr/share/${pkg.name}`,

@@ -1,4 +1,7 @@
-/** ImportSlots: imports run `concurrency` at a time, large packages one at a time, small ones alongside. */
+/**
+ * ImportSlots: imports run `concurrency` at a time, large packages one at a time, small ones alongside, and a
+ * waiting large one first once the large slot is free.
+ */
 import { describe, expect, it } from "vitest";
 import { ImportSlots, LARGE_PAYLOAD_BYTES } from "../src/assemble/import-slots.js";
 
@@ -44,10 +47,30 @@ describe("ImportSlots", () => {
     expect(result.peakLarge).toBe(0);
   });
 
-  it("with one slot, runs everything one at a time", async () => {
+  it("with one slot, runs everything one at a time, in order", async () => {
     const result = await schedule(1, [large, small, large, small]);
     expect(result.peak).toBe(1);
-    // The second large one queues for the general slot only once it has the large one: small 3 goes first.
-    expect(result.order).toEqual([0, 1, 3, 2]);
+    expect(result.order).toEqual([0, 1, 2, 3]);
+  });
+
+  it("starts a waiting large import as soon as the large slot is free, before the small ones behind it", async () => {
+    // 0 runs until 3 starts; 1 waits for the large slot while 2 and 3 pass it; when 0 ends, 1 goes before 4.
+    const sizes = [large, large, small, small, small, small, small, small];
+    const slots = new ImportSlots(2);
+    const order: number[] = [];
+    let endFirst: () => void = () => {};
+    const firstEnds = new Promise<void>((resolve) => {
+      endFirst = resolve;
+    });
+    const all = sizes.map((size, i) =>
+      slots.run(size, async () => {
+        order.push(i);
+        if (i === 3) endFirst();
+        if (i === 0) await firstEnds;
+        else await new Promise((resolve) => setTimeout(resolve, 2));
+      }),
+    );
+    await Promise.all(all);
+    expect(order).toEqual([0, 2, 3, 1, 4, 5, 6, 7]);
   });
 });

@@ -97,4 +97,39 @@ describe.skipIf(skip !== undefined)("assemble over http streams packages into th
     expect(again.downloaded).toEqual([]);
     expect(server.requests.filter((p) => p.endsWith(".rpm")).length).toBe(before);
   });
+
+  it("fetches the largest packages first, whatever the install order", async () => {
+    const repo = buildTinyRepo(
+      path.join(work, "sized"),
+      [
+        { name: "small", version: "1" },
+        { name: "medium", version: "1", requires: ["small"], padding: 200_000 },
+        { name: "big", version: "1", requires: ["medium"], padding: 2_000_000 },
+      ],
+      work,
+    );
+    const sized = new TestServer(repo);
+    await sized.start();
+    try {
+      const other = path.join(work, "grove-sized");
+      await initGroveDir(other);
+      await addRepo(other, "sized", sized.url);
+      const imported: string[] = [];
+      const root = await assemble(other, "sized", ["big"], {
+        importConcurrency: 1,
+        onProgress: (e) => {
+          if (e.type === "import") imported.push(e.nevra);
+        },
+      });
+      expect(root.packages).toEqual(["small-1-1.noarch", "medium-1-1.noarch", "big-1-1.noarch"]);
+      expect(imported).toEqual(["big-1-1.noarch", "medium-1-1.noarch", "small-1-1.noarch"]);
+      expect(sized.requests.filter((p) => p.endsWith(".rpm"))).toEqual([
+        "/Packages/big-1-1.noarch.rpm",
+        "/Packages/medium-1-1.noarch.rpm",
+        "/Packages/small-1-1.noarch.rpm",
+      ]);
+    } finally {
+      await sized.stop();
+    }
+  }, 60_000);
 });

@@ -77,7 +77,7 @@ export interface FetchResult {
  * arrive; the stream checks size and checksum before it ends and the import commits only after that,
  * so a bad download leaves no commit or ref (only unreferenced objects for `gc`). Other packages are
  * downloaded to the cache (`downloadConcurrency` at once), imported as soon as each has arrived, and
- * deleted once imported. On the first failure the other transfers are cancelled, the imports under
+ * deleted once imported. The largest packages (by installed size) are fetched first. On the first failure the other transfers are cancelled, the imports under
  * way finish, and the failure is thrown.
  * @param store - the store
  * @param repoSet - the loaded repositories the packages come from
@@ -194,8 +194,13 @@ export async function fetchMissing(
     return { result, source: file.path, file: file.path };
   };
 
+  // The largest packages take longest to import, and only one at a time (ImportSlots): started first, they run
+  // beside the small ones instead of after them, at the end of the install order (perl, its modules, icu).
+  const installedSize = (pkg: SolvedPackage) =>
+    pkg.handle === undefined ? 0 : repoSet.repoOf(pkg.handle).package(pkg.handle.index).installedSize;
+  const largestFirst = [...plan.missing].sort((a, b) => installedSize(b) - installedSize(a));
   const outcomes = await Promise.allSettled(
-    plan.missing.map((pkg) =>
+    largestFirst.map((pkg) =>
       fetchOne(pkg).catch((err: unknown) => {
         controller.abort(err);
         throw err;
