@@ -7,6 +7,8 @@ import type { Worker } from "node:worker_threads";
 import { writesTree } from "./command-line.js";
 import type { ExitCodeValue } from "./exit-codes.js";
 
+export { packagesFetched } from "./import-memory.js";
+
 /** What the launcher hands over. */
 export interface CommandLineOptions {
   /**

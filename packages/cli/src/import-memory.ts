@@ -34,8 +34,19 @@ export function capHeapGrowthOnImport(
   return (event) => {
     if (!capped && event.type === "solved" && event.toDownload > 0) {
       capped = true;
+      fetched = true;
       setFlags(IMPORT_HEAP_GROWTH_FLAG);
     }
     listener(event);
   };
+}
+
+let fetched = false;
+
+/**
+ * True once a listener made by {@link capHeapGrowthOnImport} saw a root with packages to fetch: this process
+ * downloads and imports packages. The launcher then makes no code cache at exit (see `grove.ts`).
+ */
+export function packagesFetched(): boolean {
+  return fetched;
 }

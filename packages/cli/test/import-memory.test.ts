@@ -1,7 +1,10 @@
-/** `capHeapGrowthOnImport`: V8's heap growth is capped once a root is solved with packages to fetch. */
+/**
+ * `capHeapGrowthOnImport`: V8's heap growth is capped once a root is solved with packages to fetch, and
+ * `packagesFetched` says so from then on.
+ */
 import type { GroveProgress } from "@grove/checkout";
 import { describe, expect, it } from "vitest";
-import { capHeapGrowthOnImport, IMPORT_HEAP_GROWTH_FLAG } from "../src/import-memory.js";
+import { capHeapGrowthOnImport, IMPORT_HEAP_GROWTH_FLAG, packagesFetched } from "../src/import-memory.js";
 
 describe("capHeapGrowthOnImport", () => {
   const solved = (toDownload: number): GroveProgress => ({
@@ -10,6 +13,20 @@ describe("capHeapGrowthOnImport", () => {
     packages: 3,
     toDownload,
     downloadBytes: toDownload * 1000,
+  });
+
+  // First: packagesFetched is the process's state, and the tests below fetch.
+  it("packagesFetched turns true at the first root solved with packages to fetch", () => {
+    const listener = capHeapGrowthOnImport(
+      () => undefined,
+      () => undefined,
+    );
+    expect(packagesFetched()).toBe(false);
+    listener({ type: "metadata", repos: [] });
+    listener(solved(0));
+    expect(packagesFetched()).toBe(false);
+    listener(solved(2));
+    expect(packagesFetched()).toBe(true);
   });
 
   it("sets the flag at the first root solved with packages to fetch, once, and passes every event on", () => {
