@@ -1,5 +1,6 @@
 /**
- * V8's heap growth while a command imports packages.
+ * V8's heap growth while a command imports packages, and whether this process imports any (the launcher makes no
+ * code cache then).
  * @packageDocumentation
  */
 
@@ -14,6 +15,9 @@ import type { ProgressListener } from "@grove/checkout";
  * the apache2 set peaked at 148-154 MB without it and 124-135 MB with it (docs/packages/cli.md, "Start-up and memory").
  */
 export const IMPORT_HEAP_GROWTH_FLAG = "--heap-growing-percent=100";
+
+/** Whether a root with packages to fetch was solved in this process ({@link packagesFetched}). */
+let fetched = false;
 
 /**
  * Wraps an `assemble`/`upgrade` progress listener: at the first root solved with packages to fetch, V8's heap
@@ -40,8 +44,6 @@ export function capHeapGrowthOnImport(
     listener(event);
   };
 }
-
-let fetched = false;
 
 /**
  * True once a listener made by {@link capHeapGrowthOnImport} saw a root with packages to fetch: this process

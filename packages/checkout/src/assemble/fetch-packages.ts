@@ -77,8 +77,8 @@ export interface FetchResult {
  * arrive; the stream checks size and checksum before it ends and the import commits only after that,
  * so a bad download leaves no commit or ref (only unreferenced objects for `gc`). Other packages are
  * downloaded to the cache (`downloadConcurrency` at once), imported as soon as each has arrived, and
- * deleted once imported. The largest packages (by installed size) are fetched first. On the first failure the other transfers are cancelled, the imports under
- * way finish, and the failure is thrown.
+ * deleted once imported. The largest packages (by installed size) are fetched first. On the first failure
+ * the other transfers are cancelled, the imports under way finish, and the failure is thrown.
  * @param store - the store
  * @param repoSet - the loaded repositories the packages come from
  * @param plan - from {@link planFetch}
