@@ -24,6 +24,11 @@ export interface RpmdbRecord {
   sha256: string;
   /** The header number (`Packages.hnum`) of each package of the generation, in the order of its package list. */
   hnums: number[];
+  /**
+   * The database file's identity right after grove wrote it ({@link rpmdbFileId}); absent in records of older
+   * grove versions. While the file still has it, it is unchanged, and is copied without being read and hashed.
+   */
+  fileId?: string;
 }
 
 /** An rpmdb another generation carries, with the packages it holds. */
@@ -49,7 +54,34 @@ export function parseRpmdbRecord(value: JsonValue | undefined): RpmdbRecord | un
   if (!Array.isArray(hnums) || !hnums.every((h) => typeof h === "number" && Number.isSafeInteger(h) && h > 0)) {
     return undefined;
   }
-  return { key, format, sha256, hnums: hnums as number[] };
+  const record: RpmdbRecord = { key, format, sha256, hnums: hnums as number[] };
+  if (typeof value.fileId === "string") record.fileId = value.fileId;
+  return record;
+}
+
+/**
+ * A file's identity: device, inode, size, and modification and change times in nanoseconds. Any write to the file
+ * changes its change time (which no user can set back), so a file that still has the identity it had is unchanged.
+ * @param file - the file
+ */
+export function rpmdbFileId(file: string): string {
+  const st = statSync(file, { bigint: true });
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * True when a source's database file is still the one grove wrote, known without reading it: its record has the
+ * file's identity ({@link rpmdbFileId}), the file still has it, and no SQLite write-ahead log or hot journal is
+ * beside it. False when that cannot be known so (then {@link readIntactRpmdb} checks the content).
+ */
+export function rpmdbUnchanged(source: RpmdbSource): boolean {
+  try {
+    if (source.record.fileId === undefined) return false;
+    if (sideFileHolds(`${source.file}-wal`) || sideFileHolds(`${source.file}-journal`)) return false;
+    return rpmdbFileId(source.file) === source.record.fileId;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -7,7 +7,9 @@ import {
   type RpmdbRecord,
   type RpmdbSource,
   readIntactRpmdb,
+  rpmdbFileId,
   rpmdbSourceByHint,
+  rpmdbUnchanged,
 } from "./root-rpmdb-sources.js";
 import { buildRpmdb, installRpmdb, RPMDB_FORMAT, readRpmdbPackages, rpmdbKey, updateRpmdb } from "./rpmdb/index.js";
 
@@ -28,6 +30,8 @@ export interface RootRpmdbResult {
   sha256: string;
   /** The header number (`Packages.hnum`) of each package, in the order of the input. */
   hnums: number[];
+  /** The database file's identity as written (see `rpmdbFileId`), for the record. */
+  fileId?: string;
   /** Milliseconds taken. */
   elapsedMs: number;
 }
@@ -68,29 +72,48 @@ export async function installRootRpmdb(
   const keys = packages.map(packageKey);
   removeLegacyRpmdbCache(store.dir);
   const made = (await fromSources(store, packages, keys, key)) ?? (await buildAll(store, packages));
-  const file = await installRpmdb(rootDir, made.bytes);
-  return {
+  const file = await installRpmdb(rootDir, made.content);
+  const result: RootRpmdbResult = {
     path: file,
     key,
     reused: made.origin === "copied",
     origin: made.origin,
-    sha256: made.sha256 ?? createHash("sha256").update(made.bytes).digest("hex"),
+    sha256:
+      made.sha256 ??
+      createHash("sha256")
+        .update(made.content as Uint8Array)
+        .digest("hex"),
     hnums: made.hnums,
-    elapsedMs: performance.now() - started,
+    elapsedMs: 0,
   };
+  const fileId = idOrNone(file);
+  if (fileId !== undefined) result.fileId = fileId;
+  result.elapsedMs = performance.now() - started;
+  return result;
+}
+
+/** The file's identity, or `undefined` when it cannot be had (the record then lacks it: the next copy hashes). */
+function idOrNone(file: string): string | undefined {
+  try {
+    return rpmdbFileId(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The record of a root's rpmdb kept in its generation's state (`details.rpmdb`), read back by later builds. */
 export function rootRpmdbRecord(result: RootRpmdbResult): { [key: string]: JsonValue } {
   const record: RpmdbRecord = { key: result.key, format: RPMDB_FORMAT, sha256: result.sha256, hnums: result.hnums };
+  if (result.fileId !== undefined) record.fileId = result.fileId;
   return { ...record, reused: result.reused, origin: result.origin };
 }
 
 interface MadeRpmdb {
-  bytes: Uint8Array;
+  /** The database: its bytes, or the path of an unchanged database file to copy. */
+  content: Uint8Array | string;
   hnums: number[];
   origin: RootRpmdbOrigin;
-  /** sha256 of `bytes`, when already known (a source checked intact). */
+  /** sha256 of the database, when already known (a source checked intact); required when `content` is a path. */
   sha256?: string;
 }
 
@@ -100,7 +123,7 @@ async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): P
     packages.map((p) => p.commitId),
   );
   const { bytes } = await buildRpmdb(input);
-  return { bytes, hnums: packages.map((_, i) => i + 1), origin: "built" };
+  return { content: bytes, hnums: packages.map((_, i) => i + 1), origin: "built" };
 }
 
 async function fromSources(
@@ -112,11 +135,11 @@ async function fromSources(
   if (new Set(keys).size !== keys.length) return undefined;
   const copy = (source: RpmdbSource): MadeRpmdb | undefined => {
     if (source.record.key !== key) return undefined;
-    const bytes = readIntactRpmdb(source);
-    const hnums = bytes === undefined ? undefined : mapHnums(source.packageKeys, source.record.hnums, keys);
-    return bytes !== undefined && hnums !== undefined
-      ? { bytes, hnums, origin: "copied", sha256: source.record.sha256 }
-      : undefined;
+    const hnums = mapHnums(source.packageKeys, source.record.hnums, keys);
+    if (hnums === undefined) return undefined;
+    // Unchanged since grove wrote it: the kernel copies the file, which is not read and hashed here.
+    const content = rpmdbUnchanged(source) ? source.file : readIntactRpmdb(source);
+    return content === undefined ? undefined : { content, hnums, origin: "copied", sha256: source.record.sha256 };
   };
   const hinted = rpmdbSourceByHint(store.dir, key);
   const fromHint = hinted === undefined ? undefined : copy(hinted);
@@ -129,7 +152,7 @@ async function fromSources(
   const cached = readCachedRpmdb(store.dir, key);
   const cachedHnums = cached === undefined ? undefined : mapHnums(cached.packageKeys, cached.hnums, keys);
   if (cached !== undefined && cachedHnums !== undefined)
-    return { bytes: cached.bytes, hnums: cachedHnums, origin: "copied" };
+    return { content: cached.bytes, hnums: cachedHnums, origin: "copied" };
   const wanted = new Set(keys);
   const ranked = sources
     .map((source) => ({ source, changes: changesFrom(source, wanted) }))
@@ -192,5 +215,5 @@ async function updateFrom(
   addIndexes.forEach((i, n) => {
     hnums[i] = updated.added[n] as number;
   });
-  return { bytes: updated.bytes, hnums, origin: "updated" };
+  return { content: updated.bytes, hnums, origin: "updated" };
 }

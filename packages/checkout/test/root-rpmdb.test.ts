@@ -2,7 +2,8 @@
  * Where a new generation's rpmdb comes from (`installRootRpmdb`), through `assemble`, `upgrade` and `removeRoot` on
  * tiny repositories: copied from a root with the same package set, updated from a root's database when a few
  * packages changed (and then answering rpm like a fresh build), copied from the compressed cache of removed roots,
- * never from a database rpm has written to since, and no uncompressed cache left behind.
+ * never from a database rpm has written to since, and no uncompressed cache left behind. An unchanged database (same
+ * file identity as recorded) is copied without being read.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -13,6 +14,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +25,9 @@ import { assemble, initGroveDir, openGroveDir, removeRoot, upgrade } from "@grov
 import { addRepo } from "@grove/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTinyRepo, tinyRepoUnavailable } from "../../../test/helpers/tiny-rpm-repo.js";
+import { rootLayout } from "../src/generations/grove-layout.js";
 import { cachedRpmdbFile } from "../src/root-rpmdb-cache.js";
+import { generationRpmdbSource, readIntactRpmdb, rpmdbFileId, rpmdbUnchanged } from "../src/root-rpmdb-sources.js";
 import { buildRpmdb, installRpmdb, readRpmdbPackages } from "../src/rpmdb/index.js";
 
 const skip = tinyRepoUnavailable();
@@ -84,6 +89,28 @@ describe.skipIf(skip !== undefined)("a root's rpmdb: copied, updated or built", 
     expect(db("copy")).toEqual(db("web"));
     // Nothing kept twice: the cache holds no database, only the note of which generation has this set's.
     expect(readdirSync(path.join(dir, "cache", "rpmdb"))).toEqual([`${record("web", 1).details.rpmdb.key}.where`]);
+  });
+
+  it("records the copy's file identity, and tells a database rewritten in place by it", () => {
+    const source = generationRpmdbSource(rootLayout(dir, "copy"), 1);
+    expect(source?.record.fileId).toBe(rpmdbFileId(path.join(dir, "roots", "copy", DB)));
+    if (source === undefined) return;
+    expect(rpmdbUnchanged(source)).toBe(true);
+    const bytes = readFileSync(source.file);
+    const { atime, mtime } = statSync(source.file);
+    // The same bytes written again, times put back: no longer known unchanged, but its content still checks.
+    writeFileSync(source.file, bytes);
+    utimesSync(source.file, atime, mtime);
+    expect(rpmdbUnchanged(source)).toBe(false);
+    expect(readIntactRpmdb(source)).toEqual(new Uint8Array(bytes));
+    // One byte changed, size and times kept: neither check takes it.
+    const changed = Buffer.from(bytes);
+    changed[100] = (changed[100] as number) ^ 1;
+    writeFileSync(source.file, changed);
+    utimesSync(source.file, atime, mtime);
+    expect(rpmdbUnchanged(source)).toBe(false);
+    expect(readIntactRpmdb(source)).toBeUndefined();
+    writeFileSync(source.file, bytes);
   });
 
   it("keeps a removed root's database in the compressed cache", async () => {
