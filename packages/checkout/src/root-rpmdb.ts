@@ -50,8 +50,9 @@ export interface RpmdbInputPackage {
  * Gives a root its rpm database, as a copy (never a link): `usr/lib/sysimage/rpm/rpmdb.sqlite` plus the
  * `var/lib/rpm` compatibility symlink. The single place where checkout calls the rpmdb writer. The databases
  * already in the grove directory are the starting points: each generation of every root (its record,
- * {@link rootRpmdbRecord}, gives the database's sha256 and header numbers; a database is used only while its file
- * is byte for byte what grove wrote) and the compressed cache of removed roots' databases (`cache/rpmdb/`, see
+ * {@link rootRpmdbRecord}, gives the database's sha256, file identity and header numbers; a database is used only
+ * while its file is byte for byte what grove wrote: it still has the identity recorded, and is then copied by the
+ * kernel unread, or else it hashes to the sha256 recorded) and the compressed cache of removed roots' databases (`cache/rpmdb/`, see
  * `keepRemovedRpmdb`):
  * 1. a database for the same package set is copied, from a root or else from the cache;
  * 2. else a root's database closest to the new set (at most half the packages changed) is updated: the dropped
@@ -71,8 +72,13 @@ export async function installRootRpmdb(
   const key = rpmdbKey(packages);
   const keys = packages.map(packageKey);
   removeLegacyRpmdbCache(store.dir);
-  const made = (await fromSources(store, packages, keys, key)) ?? (await buildAll(store, packages));
-  const file = await installRpmdb(rootDir, made.content);
+  let made = (await fromSources(store, packages, keys, key)) ?? (await buildAll(store, packages));
+  let file = await installRpmdb(rootDir, made.content);
+  if (made.sourceFileId !== undefined && idOrNone(made.content as string) !== made.sourceFileId) {
+    // The source was written to while the kernel copied it (rpm in that root): the copy may be torn.
+    made = await buildAll(store, packages);
+    file = await installRpmdb(rootDir, made.content);
+  }
   const result: RootRpmdbResult = {
     path: file,
     key,
@@ -115,6 +121,8 @@ interface MadeRpmdb {
   origin: RootRpmdbOrigin;
   /** sha256 of the database, when already known (a source checked intact); required when `content` is a path. */
   sha256?: string;
+  /** When `content` is a path: the file's identity, which it must still have once copied. */
+  sourceFileId?: string;
 }
 
 async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): Promise<MadeRpmdb> {
@@ -138,8 +146,13 @@ async function fromSources(
     const hnums = mapHnums(source.packageKeys, source.record.hnums, keys);
     if (hnums === undefined) return undefined;
     // Unchanged since grove wrote it: the kernel copies the file, which is not read and hashed here.
-    const content = rpmdbUnchanged(source) ? source.file : readIntactRpmdb(source);
-    return content === undefined ? undefined : { content, hnums, origin: "copied", sha256: source.record.sha256 };
+    if (rpmdbUnchanged(source)) {
+      const made: MadeRpmdb = { content: source.file, hnums, origin: "copied", sha256: source.record.sha256 };
+      if (source.record.fileId !== undefined) made.sourceFileId = source.record.fileId;
+      return made;
+    }
+    const bytes = readIntactRpmdb(source);
+    return bytes === undefined ? undefined : { content: bytes, hnums, origin: "copied", sha256: source.record.sha256 };
   };
   const hinted = rpmdbSourceByHint(store.dir, key);
   const fromHint = hinted === undefined ? undefined : copy(hinted);
