@@ -52,8 +52,8 @@ export interface RpmdbInputPackage {
  * already in the grove directory are the starting points: each generation of every root (its record,
  * {@link rootRpmdbRecord}, gives the database's sha256, file identity and header numbers; a database is used only
  * while its file is byte for byte what grove wrote: it still has the identity recorded, and is then copied by the
- * kernel unread, or else it hashes to the sha256 recorded) and the compressed cache of removed roots' databases (`cache/rpmdb/`, see
- * `keepRemovedRpmdb`):
+ * kernel unread, or else it hashes to the sha256 recorded) and the compressed cache of removed roots' databases
+ * (`cache/rpmdb/`, see `keepRemovedRpmdb`):
  * 1. a database for the same package set is copied, from a root or else from the cache;
  * 2. else a root's database closest to the new set (at most half the packages changed) is updated: the dropped
  *    packages' rows deleted, the new packages' headers added (only those are read from the store);
@@ -73,29 +73,24 @@ export async function installRootRpmdb(
   const keys = packages.map(packageKey);
   removeLegacyRpmdbCache(store.dir);
   let made = (await fromSources(store, packages, keys, key)) ?? (await buildAll(store, packages));
-  let file = await installRpmdb(rootDir, made.content);
-  if (made.sourceFileId !== undefined && idOrNone(made.content as string) !== made.sourceFileId) {
+  let file = await installRpmdb(rootDir, "file" in made ? made.file : made.bytes);
+  if ("file" in made && idOrNone(made.file) !== made.fileId) {
     // The source was written to while the kernel copied it (rpm in that root): the copy may be torn.
     made = await buildAll(store, packages);
-    file = await installRpmdb(rootDir, made.content);
+    file = await installRpmdb(rootDir, made.bytes);
   }
-  const result: RootRpmdbResult = {
+  const sha256 = "file" in made ? made.sha256 : (made.sha256 ?? createHash("sha256").update(made.bytes).digest("hex"));
+  const fileId = idOrNone(file);
+  return {
     path: file,
     key,
     reused: made.origin === "copied",
     origin: made.origin,
-    sha256:
-      made.sha256 ??
-      createHash("sha256")
-        .update(made.content as Uint8Array)
-        .digest("hex"),
+    sha256,
     hnums: made.hnums,
-    elapsedMs: 0,
+    ...(fileId === undefined ? {} : { fileId }),
+    elapsedMs: performance.now() - started,
   };
-  const fileId = idOrNone(file);
-  if (fileId !== undefined) result.fileId = fileId;
-  result.elapsedMs = performance.now() - started;
-  return result;
 }
 
 /** The file's identity, or `undefined` when it cannot be had (the record then lacks it: the next copy hashes). */
@@ -114,24 +109,35 @@ export function rootRpmdbRecord(result: RootRpmdbResult): { [key: string]: JsonV
   return { ...record, reused: result.reused, origin: result.origin };
 }
 
-interface MadeRpmdb {
-  /** The database: its bytes, or the path of an unchanged database file to copy. */
-  content: Uint8Array | string;
+/** A database made or found for the new root: its bytes. */
+interface MadeRpmdbBytes {
+  bytes: Uint8Array;
   hnums: number[];
   origin: RootRpmdbOrigin;
-  /** sha256 of the database, when already known (a source checked intact); required when `content` is a path. */
+  /** sha256 of `bytes`, when already known (a source checked intact). */
   sha256?: string;
-  /** When `content` is a path: the file's identity, which it must still have once copied. */
-  sourceFileId?: string;
 }
 
-async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): Promise<MadeRpmdb> {
+/** Another generation's database file, unchanged since grove wrote it: copied by the kernel, never read here. */
+interface MadeRpmdbFile {
+  file: string;
+  /** The identity it has, and must still have once copied. */
+  fileId: string;
+  /** Its sha256, from its record. */
+  sha256: string;
+  hnums: number[];
+  origin: "copied";
+}
+
+type MadeRpmdb = MadeRpmdbBytes | MadeRpmdbFile;
+
+async function buildAll(store: Store, packages: readonly RpmdbInputPackage[]): Promise<MadeRpmdbBytes> {
   const input = await readRpmdbPackages(
     store,
     packages.map((p) => p.commitId),
   );
   const { bytes } = await buildRpmdb(input);
-  return { content: bytes, hnums: packages.map((_, i) => i + 1), origin: "built" };
+  return { bytes, hnums: packages.map((_, i) => i + 1), origin: "built" };
 }
 
 async function fromSources(
@@ -145,14 +151,12 @@ async function fromSources(
     if (source.record.key !== key) return undefined;
     const hnums = mapHnums(source.packageKeys, source.record.hnums, keys);
     if (hnums === undefined) return undefined;
+    const { fileId, sha256 } = source.record;
     // Unchanged since grove wrote it: the kernel copies the file, which is not read and hashed here.
-    if (rpmdbUnchanged(source)) {
-      const made: MadeRpmdb = { content: source.file, hnums, origin: "copied", sha256: source.record.sha256 };
-      if (source.record.fileId !== undefined) made.sourceFileId = source.record.fileId;
-      return made;
-    }
+    if (fileId !== undefined && rpmdbUnchanged(source))
+      return { file: source.file, fileId, sha256, hnums, origin: "copied" };
     const bytes = readIntactRpmdb(source);
-    return bytes === undefined ? undefined : { content: bytes, hnums, origin: "copied", sha256: source.record.sha256 };
+    return bytes === undefined ? undefined : { bytes, hnums, origin: "copied", sha256 };
   };
   const hinted = rpmdbSourceByHint(store.dir, key);
   const fromHint = hinted === undefined ? undefined : copy(hinted);
@@ -165,7 +169,7 @@ async function fromSources(
   const cached = readCachedRpmdb(store.dir, key);
   const cachedHnums = cached === undefined ? undefined : mapHnums(cached.packageKeys, cached.hnums, keys);
   if (cached !== undefined && cachedHnums !== undefined)
-    return { content: cached.bytes, hnums: cachedHnums, origin: "copied" };
+    return { bytes: cached.bytes, hnums: cachedHnums, origin: "copied" };
   const wanted = new Set(keys);
   const ranked = sources
     .map((source) => ({ source, changes: changesFrom(source, wanted) }))
@@ -205,7 +209,7 @@ async function updateFrom(
   source: RpmdbSource,
   packages: readonly RpmdbInputPackage[],
   keys: readonly string[],
-): Promise<MadeRpmdb | undefined> {
+): Promise<MadeRpmdbBytes | undefined> {
   const base = readIntactRpmdb(source);
   if (base === undefined) return undefined;
   const wanted = new Set(keys);
@@ -228,5 +232,5 @@ async function updateFrom(
   addIndexes.forEach((i, n) => {
     hnums[i] = updated.added[n] as number;
   });
-  return { content: updated.bytes, hnums, origin: "updated" };
+  return { bytes: updated.bytes, hnums, origin: "updated" };
 }
