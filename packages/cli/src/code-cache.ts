@@ -2,8 +2,8 @@
  * Running the bundled CLI (`dist/grove-bundle.cjs`, one CommonJS script) with a V8 code cache: the bytecode V8
  * compiled for it in an earlier run of the same command, kept under the user's cache directory. With the cache
  * V8 neither parses the script nor compiles the functions that run, which for a warm `grove assemble` is 20 ms of
- * its main thread (docs/packages/cli.md, "How the CLI is built: one script and its code cache"). Node 20 has no code cache
- * for ES modules (`module.enableCompileCache` came in Node 22), hence one CommonJS script.
+ * its main thread (docs/packages/cli.md, "How the CLI is built: one script and its code cache"). Node 20 has no
+ * code cache for ES modules (`module.enableCompileCache` came in Node 22), hence one CommonJS script.
  *
  * The cache is only a cache: missing, unreadable, rejected by V8 (another Node or V8 flags) or unwritable, the
  * script is compiled from source as usual, and a successful run writes a fresh one. It is code, so only a file
